@@ -1,0 +1,9 @@
+"""A conformance suite for the OpenAI Realtime API event protocol.
+
+The public surface is small: :func:`judge` gives the verdict on one payload, and the reference
+models live in :mod:`conformance.protocol`.
+"""
+
+from .verdict import FieldError, UnknownField, Verdict, judge, judge_value
+
+__all__ = ["FieldError", "UnknownField", "Verdict", "judge", "judge_value"]

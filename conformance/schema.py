@@ -1,0 +1,64 @@
+"""JSON Schema of the reference models: the contract between the suite and implementations.
+
+The property checks generate events from these schemas, so they must describe exactly what the
+models accept. Two places where a schema can say less than a model are documented where they
+arise: base64 (``format: base64``, which schema validators ignore) and unique member names (a
+property of the JSON text, not of the value).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import Field, TypeAdapter
+
+from .protocol import CLIENT_EVENT_MODELS, SERVER_EVENT_MODELS
+from .protocol.client_events import AnyClientEvent
+from .protocol.server_events import AnyServerEvent
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+Direction = Literal["client", "server"]
+
+_AnyEvent = Annotated[
+    Union[tuple(list(CLIENT_EVENT_MODELS.values()) + list(SERVER_EVENT_MODELS.values()))],
+    Field(discriminator="type"),
+]
+
+
+def event_types(direction: Direction | None = None) -> list[str]:
+    if direction == "client":
+        return sorted(CLIENT_EVENT_MODELS)
+    if direction == "server":
+        return sorted(SERVER_EVENT_MODELS)
+    return sorted(CLIENT_EVENT_MODELS) + sorted(SERVER_EVENT_MODELS)
+
+
+@cache
+def _build(direction: Direction | None, event_type: str | None) -> dict[str, Any]:
+    if event_type is not None:
+        model = CLIENT_EVENT_MODELS.get(event_type) or SERVER_EVENT_MODELS.get(event_type)
+        if model is None:
+            raise KeyError(event_type)
+        schema = model.model_json_schema()
+        title = f"Realtime GA event {event_type}"
+    else:
+        union = {"client": AnyClientEvent, "server": AnyServerEvent, None: _AnyEvent}[direction]
+        schema = TypeAdapter(union).json_schema()
+        title = f"Realtime GA {direction or 'client and server'} events"
+    return {"$schema": DRAFT, "title": title, **{k: v for k, v in schema.items() if k != "title"}}
+
+
+def json_schema(direction: Direction | None = None, event_type: str | None = None) -> dict[str, Any]:
+    """The JSON Schema for one event type, or for every event of a direction (both when ``None``).
+
+    Raises ``KeyError`` for an event type the GA protocol does not have, and ``ValueError`` when
+    the event type belongs to the other direction.
+    """
+    if event_type is not None and direction is not None and event_type not in event_types(direction):
+        if event_type in event_types():
+            raise ValueError(f"{event_type!r} is not a {direction} event")
+        raise KeyError(event_type)
+    import copy
+
+    return copy.deepcopy(_build(direction, event_type))

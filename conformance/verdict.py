@@ -1,0 +1,241 @@
+"""One payload in, one verdict out.
+
+:func:`judge` never raises for bad input: every payload gets exactly one of the verdicts in
+:data:`VERDICTS`, with the errors that explain it (JSON path, what was expected, what was found)
+and the unknown fields the reference models kept. The CLI, the fixture corpus and the adapters
+all judge payloads through this one function.
+
+Object member order is not significant in JSON (RFC 8259 §4), so "the dump gives back the wire
+JSON" means the same members, values and array order; dumps list declared fields first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+
+from . import wire
+from .jsonpath import ROOT, child, describe, json_type
+from .protocol import CLIENT_EVENT_MODELS, SERVER_EVENT_MODELS
+from .protocol.base import Model
+from .protocol.names import BETA_CLIENT_TYPES, BETA_RENAMES, BETA_SERVER_TYPES, LEGACY_GA_ALIASES
+
+Direction = Literal["client", "server"]
+VerdictKind = Literal["valid", "invalid", "unknown-type", "beta-name", "not-json"]
+VERDICTS: tuple[VerdictKind, ...] = ("valid", "invalid", "unknown-type", "beta-name", "not-json")
+
+_MODELS: dict[Direction, dict[str, type[Model]]] = {
+    "client": CLIENT_EVENT_MODELS,  # type: ignore[dict-item]
+    "server": SERVER_EVENT_MODELS,  # type: ignore[dict-item]
+}
+_BETA: dict[Direction, frozenset[str]] = {"client": BETA_CLIENT_TYPES, "server": BETA_SERVER_TYPES}
+
+
+@dataclass(frozen=True)
+class FieldError:
+    path: str
+    expected: str
+    got: str
+
+
+@dataclass(frozen=True)
+class UnknownField:
+    path: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    verdict: VerdictKind
+    type: str | None = None
+    direction: Direction | None = None
+    errors: tuple[FieldError, ...] = ()
+    unknown_fields: tuple[UnknownField, ...] = ()
+    #: Something worth knowing that does not change the verdict (a legacy alias, say).
+    note: str | None = None
+    #: The parsed reference event, for ``valid`` verdicts.
+    event: Model | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict == "valid"
+
+
+def judge(data: bytes | str, direction: Direction | Literal["auto"] = "auto") -> Verdict:
+    """Judge the wire text of one event."""
+    try:
+        value = wire.decode(data)
+    except wire.NotJSON as reason:
+        return Verdict("not-json", errors=(FieldError(ROOT, "a JSON document", str(reason)),))
+    verdict = judge_value(value, direction)
+    duplicate = wire.find_duplicate_key(data, value)
+    if duplicate is None:
+        return verdict
+    path, key = duplicate
+    problem = FieldError(child(path, key), "member names unique within an object", f"{key!r} appears more than once; the last one was used")
+    kind: VerdictKind = "invalid" if verdict.verdict == "valid" else verdict.verdict
+    return Verdict(kind, verdict.type, verdict.direction, (problem, *verdict.errors), verdict.unknown_fields, verdict.note)
+
+
+def judge_value(value: Any, direction: Direction | Literal["auto"] = "auto") -> Verdict:
+    """Judge an already decoded event."""
+    if not isinstance(value, dict):
+        return Verdict("invalid", errors=(FieldError(ROOT, "a JSON object (an event)", describe(value)),))
+    event_type = value.get("type")
+    if not isinstance(event_type, str):
+        got = "absent" if "type" not in value else describe(event_type)
+        return Verdict("invalid", errors=(FieldError("$.type", "a string naming the event type", got),))
+
+    found = _direction_of(event_type) if direction == "auto" else direction
+    model = _MODELS[found].get(event_type) if found else None
+    if model is None:
+        return _unmodelled(event_type, found, direction)
+    try:
+        event = model.model_validate(value)
+    except ValidationError as failure:
+        return Verdict("invalid", event_type, found, errors=_field_errors(failure, value))
+    note = None
+    if event_type in LEGACY_GA_ALIASES:
+        note = f"'{event_type}' is in the GA union but GA documents '{LEGACY_GA_ALIASES[event_type]}' instead"
+    return Verdict("valid", event_type, found, unknown_fields=tuple(unknown_fields(event)), note=note, event=event)
+
+
+def _direction_of(event_type: str) -> Direction | None:
+    for direction in ("client", "server"):
+        if event_type in _MODELS[direction] or event_type in _BETA[direction]:
+            return direction  # type: ignore[return-value]
+    return None
+
+
+def _unmodelled(event_type: str, found: Direction | None, asked: str) -> Verdict:
+    if found and event_type in _BETA[found]:
+        successor = BETA_RENAMES[event_type]
+        return Verdict(
+            "beta-name",
+            event_type,
+            found,
+            errors=(FieldError("$.type", f"the GA name '{successor}'", f"legacy beta name {event_type!r}"),),
+            note=f"legacy beta event; GA replaced it with '{successor}'",
+        )
+    other = _direction_of(event_type)
+    if other and asked != "auto" and other != asked:
+        expected = f"a GA {asked} event type"
+        got = f"{event_type!r}, which is a {other} event"
+    else:
+        expected = "a GA event type" if asked == "auto" else f"a GA {asked} event type"
+        got = f"unknown type {event_type!r}"
+    return Verdict("unknown-type", event_type, found, errors=(FieldError("$.type", expected, got),))
+
+
+# --- unknown fields -----------------------------------------------------------------------------
+
+
+def unknown_fields(value: Any, path: str = ROOT) -> list[UnknownField]:
+    """Every member the reference models kept without knowing it, with its JSON path."""
+    found: list[UnknownField] = []
+    _collect_unknown(value, path, found)
+    return found
+
+
+def _collect_unknown(value: Any, path: str, found: list[UnknownField]) -> None:
+    if isinstance(value, BaseModel):
+        extra = value.__pydantic_extra__ or {}
+        for key, item in extra.items():
+            found.append(UnknownField(child(path, key), json_type(item)))
+        for name in value.__pydantic_fields_set__:
+            if name in extra:
+                continue
+            item = getattr(value, name)
+            if isinstance(item, (BaseModel, list, dict)):
+                _collect_unknown(item, child(path, name), found)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, (BaseModel, list)):
+                _collect_unknown(item, child(path, index), found)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, BaseModel):
+                _collect_unknown(item, child(path, key), found)
+
+
+# --- validation errors --------------------------------------------------------------------------
+
+_EXPECTED = {
+    "string_type": "string",
+    "int_type": "integer",
+    "float_type": "number",
+    "bool_type": "boolean",
+    "dict_type": "object",
+    "model_type": "object",
+    "model_attributes_type": "object",
+    "list_type": "array",
+    "finite_number": "a finite number",
+    "none_required": "null",
+}
+
+
+def _field_errors(failure: ValidationError, value: Any) -> tuple[FieldError, ...]:
+    merged: dict[str, tuple[list[str], str]] = {}
+    for error in failure.errors(include_url=False):
+        path, found, present = _resolve(error["loc"], value)
+        kind, ctx = error["type"], error.get("ctx") or {}
+        if kind in ("union_tag_invalid", "union_tag_not_found") and "discriminator" in ctx:
+            tag = str(ctx["discriminator"]).strip("'")
+            if tag.isidentifier():
+                path = child(path, tag)
+                present = isinstance(found, dict) and tag in found
+                found = found.get(tag) if present else None
+        expected = _expected(kind, ctx, error["msg"])
+        got = "absent" if kind == "missing" or not present else describe(found)
+        if kind == "base64":
+            got = f"{got}: {error['msg']}"
+        expectations, _ = merged.setdefault(path, ([], got))
+        if expected not in expectations:
+            expectations.append(expected)
+    return tuple(FieldError(path, " or ".join(expected), got) for path, (expected, got) in merged.items())
+
+
+def _resolve(loc: tuple[Any, ...], value: Any) -> tuple[str, Any, bool]:
+    """Follow a pydantic error location through the input, skipping the union branch labels that
+    pydantic inserts; returns the JSON path, the value there, and whether it is present."""
+    path, current, present = ROOT, value, True
+    for step in loc:
+        if isinstance(current, dict) and isinstance(step, str) and step in current:
+            path, current = child(path, step), current[step]
+        elif isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current):
+            path, current = child(path, step), current[step]
+        elif step is loc[-1] and isinstance(current, dict) and isinstance(step, str) and not _is_branch_label(step):
+            return child(path, step), None, False
+    return path, current, present
+
+
+def _is_branch_label(step: str) -> bool:
+    # pydantic labels union branches with a type or tag name: "str", "int", "literal['a']",
+    # "function-after[...]", a model name, or a discriminator tag such as "audio/pcm".
+    return step[:1].isupper() or "[" in step or "/" in step or step in ("str", "int", "float", "bool", "string", "object", "integer")
+
+
+def _expected(kind: str, ctx: dict[str, Any], message: str) -> str:
+    if kind == "missing":
+        return "a required field"
+    if kind == "literal_error":
+        return str(ctx['expected'])
+    if kind in ("union_tag_invalid",):
+        return f"one of {ctx.get('expected_tags', '')}".strip()
+    if kind == "union_tag_not_found":
+        return f"an object with a {ctx.get('discriminator', 'type')} field"
+    if kind == "base64":
+        return "base64 text (RFC 4648, padded)"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        sign = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=", "less_than": "<"}[kind]
+        bound = next(iter(ctx.values()))
+        return f"a number {sign} {bound}"
+    if kind == "string_too_long":
+        return f"a string of at most {ctx['max_length']} characters"
+    if kind == "too_short":
+        return f"at least {ctx['min_length']} item(s)"
+    if kind == "string_pattern_mismatch":
+        return f"a string matching {ctx['pattern']}"
+    return _EXPECTED.get(kind, message)

@@ -1,0 +1,146 @@
+"""Decoding wire text into JSON values, with a clear reason whenever that fails.
+
+Hostile input must never crash or hang the caller, and must never be silently "repaired":
+
+* invalid UTF-8, truncated text, empty input, ``NaN``/``Infinity`` and lone surrogates are
+  :class:`NotJSON`, with the position where decoding failed;
+* nesting deeper than :data:`MAX_DEPTH` is :class:`NotJSON` (the decoder refuses it before it can
+  exhaust the stack);
+* duplicate member names are decoded (last one wins, as every mainstream decoder does) and
+  reported by :func:`find_duplicate_key`, because two readers can disagree about such an event.
+
+``pydantic_core.from_json`` does the decoding: it keeps big integers exact (orjson turns them into
+floats) and is the fastest decoder we measured on audio-sized strings.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic_core import from_json
+
+from .jsonpath import ROOT, child
+
+#: The decoder's nesting limit (fixed inside pydantic-core's decoder).
+MAX_DEPTH = 200
+
+
+class NotJSON(ValueError):
+    """The bytes are not one JSON document; the message says why and where."""
+
+
+def decode(data: bytes | str) -> Any:
+    try:
+        return from_json(data, allow_inf_nan=False)
+    except ValueError as error:
+        raise NotJSON(_explain(data, str(error))) from None
+
+
+def _explain(data: bytes | str, reason: str) -> str:
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            return f"invalid UTF-8 at byte {bad.start} (0x{data[bad.start]:02x})"
+    else:
+        text = data
+    if not text.strip():
+        return "empty document"
+    if "recursion limit" in reason:
+        return f"nested deeper than {MAX_DEPTH} levels, the decoder's limit ({reason})"
+    if "EOF while parsing" in reason:
+        return f"truncated: the text ends inside a value ({reason})"
+    if "expected value" in reason or "invalid number" in reason:
+        at = _offset(text, reason)
+        window = text[max(at - 2, 0) : at + 9] if at is not None else ""
+        if "NaN" in window or "Infinity" in window:
+            return f"NaN and Infinity are not JSON numbers ({reason})"
+    if "hex escape" in reason or "unicode code point" in reason:
+        return f"invalid \\u escape or lone surrogate ({reason})"
+    return reason
+
+
+def _offset(text: str, reason: str) -> int | None:
+    """The character offset of ``line L column C`` in a decoder message."""
+    words = reason.split()
+    try:
+        line = int(words[words.index("line") + 1])
+        column = int(words[words.index("column") + 1])
+    except (ValueError, IndexError):
+        return None
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+    return start + column - 1
+
+
+def count_members(value: Any) -> int:
+    """The number of object members in a decoded value, at any depth."""
+    if type(value) is dict:
+        total = len(value)
+        for item in value.values():
+            if type(item) is dict or type(item) is list:
+                total += count_members(item)
+        return total
+    total = 0
+    for item in value:
+        if type(item) is dict or type(item) is list:
+            total += count_members(item)
+    return total
+
+
+def find_duplicate_key(data: bytes | str, value: Any) -> tuple[str, str] | None:
+    """Return ``(path of the object, key)`` for the first repeated member name, else ``None``.
+
+    Fast path: every colon outside strings separates a member name from its value, so when the
+    text holds exactly as many colons as the decoded value has members, no name was repeated and
+    no string contains a colon. Only when the counts differ do we decode again, slowly, to look.
+    """
+    if type(value) is not dict and type(value) is not list:
+        return None
+    colon = b":" if isinstance(data, bytes) else ":"
+    members = count_members(value)
+    found, position = 0, -1
+    while found <= members:
+        position = data.find(colon, position + 1)  # type: ignore[arg-type]
+        if position < 0:
+            break
+        found += 1
+    if found == members:
+        return None
+    return _locate_duplicate(data)
+
+
+class _Duplicates(dict):
+    repeated: str
+
+
+def _keep_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+    seen: dict = {}
+    for key, item in pairs:
+        if key in seen:
+            marked = _Duplicates(pairs)
+            marked.repeated = key
+            return marked
+        seen[key] = item
+    return seen
+
+
+def _locate_duplicate(data: bytes | str) -> tuple[str, str] | None:
+    try:
+        tree = json.loads(data, object_pairs_hook=_keep_duplicates)
+    except (ValueError, RecursionError):
+        return None
+    return _first_marked(tree, ROOT)
+
+
+def _first_marked(value: Any, path: str) -> tuple[str, str] | None:
+    if isinstance(value, _Duplicates):
+        return path, value.repeated
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        hit = _first_marked(item, child(path, key))
+        if hit:
+            return hit
+    return None
