@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     schema.add_argument("--direction", choices=("client", "server"))
     schema.add_argument("--event", metavar="TYPE", help="one event type, e.g. response.done")
+    schema.add_argument("--fixture", action="store_true", help="print the schema of fixture files instead")
     schema.set_defaults(run=_schema)
     return parser
 
@@ -133,6 +134,12 @@ def _summary(counts: Counter[str]) -> str:
 def _schema(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .schema import json_schema
 
+    if args.fixture:
+        from .corpus import schema as fixture_schema
+
+        json.dump(fixture_schema(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return EXIT_OK
     try:
         document = json_schema(args.direction, args.event)
     except KeyError:

@@ -179,8 +179,8 @@ _EXPECTED = {
 def _field_errors(failure: ValidationError, value: Any) -> tuple[FieldError, ...]:
     merged: dict[str, tuple[list[str], str]] = {}
     for error in failure.errors(include_url=False):
-        path, found, present = _resolve(error["loc"], value)
         kind, ctx = error["type"], error.get("ctx") or {}
+        path, found, present = _resolve(error["loc"], value, missing=kind == "missing")
         if kind in ("union_tag_invalid", "union_tag_not_found") and "discriminator" in ctx:
             tag = str(ctx["discriminator"]).strip("'")
             if tag.isidentifier():
@@ -197,24 +197,19 @@ def _field_errors(failure: ValidationError, value: Any) -> tuple[FieldError, ...
     return tuple(FieldError(path, " or ".join(expected), got) for path, (expected, got) in merged.items())
 
 
-def _resolve(loc: tuple[Any, ...], value: Any) -> tuple[str, Any, bool]:
+def _resolve(loc: tuple[Any, ...], value: Any, *, missing: bool) -> tuple[str, Any, bool]:
     """Follow a pydantic error location through the input, skipping the union branch labels that
-    pydantic inserts; returns the JSON path, the value there, and whether it is present."""
-    path, current, present = ROOT, value, True
-    for step in loc:
+    pydantic inserts ("str", "literal['auto']", a tag such as "audio/pcm"); returns the JSON path,
+    the value there, and whether it is present. A missing field's name is the last step."""
+    path, current = ROOT, value
+    for index, step in enumerate(loc):
+        if missing and index == len(loc) - 1:
+            return child(path, step), None, False
         if isinstance(current, dict) and isinstance(step, str) and step in current:
             path, current = child(path, step), current[step]
         elif isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current):
             path, current = child(path, step), current[step]
-        elif step is loc[-1] and isinstance(current, dict) and isinstance(step, str) and not _is_branch_label(step):
-            return child(path, step), None, False
-    return path, current, present
-
-
-def _is_branch_label(step: str) -> bool:
-    # pydantic labels union branches with a type or tag name: "str", "int", "literal['a']",
-    # "function-after[...]", a model name, or a discriminator tag such as "audio/pcm".
-    return step[:1].isupper() or "[" in step or "/" in step or step in ("str", "int", "float", "bool", "string", "object", "integer")
+    return path, current, True
 
 
 def _expected(kind: str, ctx: dict[str, Any], message: str) -> str:
@@ -232,6 +227,8 @@ def _expected(kind: str, ctx: dict[str, Any], message: str) -> str:
         sign = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=", "less_than": "<"}[kind]
         bound = next(iter(ctx.values()))
         return f"a number {sign} {bound}"
+    if kind == "number_range":
+        return f"a number from {ctx['minimum']} to {ctx['maximum']}"
     if kind == "string_too_long":
         return f"a string of at most {ctx['max_length']} characters"
     if kind == "too_short":

@@ -44,6 +44,22 @@ class Model(BaseModel):
 #: A JSON number. Integers stay integers so that a dump reproduces the wire text.
 Number = Annotated[int | float, WithJsonSchema({"type": "number"})]
 
+
+def bounded_number(minimum: float, maximum: float) -> Any:
+    """A :data:`Number` within ``[minimum, maximum]``. (Field constraints would be lost from the
+    JSON Schema behind ``Number``'s schema override, so the bounds are stated in both places.)"""
+
+    def check(value: int | float) -> int | float:
+        if not minimum <= value <= maximum:
+            raise PydanticCustomError("number_range", "outside [{minimum}, {maximum}]", {"minimum": minimum, "maximum": maximum})
+        return value
+
+    return Annotated[
+        int | float,
+        AfterValidator(check),
+        WithJsonSchema({"type": "number", "minimum": minimum, "maximum": maximum}),
+    ]
+
 _BASE64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 

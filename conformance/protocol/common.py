@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, Tag
 
-from .base import JSONObject, Model, Number
+from .base import JSONObject, Model, Number, bounded_number
 
 # --- audio formats ------------------------------------------------------------------------------
 # The spec gives the three branches no ``required`` at all, so ``{}`` would be schema-valid. We
@@ -216,7 +216,7 @@ class TokenLimits(Model):
 
 class RetentionRatioTruncation(Model):
     type: Literal["retention_ratio"]
-    retention_ratio: Annotated[Number, Field(ge=0, le=1)]
+    retention_ratio: bounded_number(0, 1)  # type: ignore[valid-type]
     token_limits: TokenLimits | None = None
 
 

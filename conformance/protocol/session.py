@@ -29,11 +29,11 @@ from .common import (
     TurnDetection,
     VoiceOrCustom,
 )
-from .base import Model, Number
+from .base import Model, bounded_number
 
 Modality = Literal["text", "audio"]
 Include = Literal["item.input_audio_transcription.logprobs"]
-Speed = Annotated[Number, Field(ge=0.25, le=1.5)]
+Speed = bounded_number(0.25, 1.5)
 
 # --- requests -----------------------------------------------------------------------------------
 

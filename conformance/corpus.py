@@ -1,0 +1,94 @@
+"""The fixture corpus: recorded and authored payloads, each with a permanent id, a provenance and
+the verdict the reference models must give.
+
+A fixture is one JSON file whose stem is its id. :class:`Fixture` is the format, and
+``conformance/schemas/fixture.schema.json`` is its JSON Schema, generated from it. Loading never
+stops at a bad file: :func:`load` returns the fixtures it could read and a :class:`LoadError` for
+each file it could not, so that one malformed contribution fails one check, not the run.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .verdict import Direction
+
+FIXTURES_ROOT = Path(__file__).resolve().parent / "data" / "fixtures"
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+Level = Literal["MUST", "SHOULD", "INFO"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Provenance(_Strict):
+    kind: Literal["authored", "documented", "captured"] = Field(
+        description="authored from the API reference; based on a documented or publicly reported "
+        "payload; or captured from a real session (then redacted)"
+    )
+    source: str = Field(min_length=1, description="how the payload was obtained, in a sentence")
+    url: str | None = Field(default=None, description="where the source is public")
+
+
+class Expectation(_Strict):
+    verdict: Literal["valid", "invalid", "unknown-type", "beta-name"]
+    reason: str | None = Field(default=None, description="why the payload is not valid")
+    errors: list[str] | None = Field(default=None, description="JSON paths the reference reports errors at")
+
+
+class Fixture(_Strict):
+    """One payload of the corpus."""
+
+    model_config = ConfigDict(title="Realtime conformance fixture")
+
+    id: Annotated[str, Field(pattern=ID_PATTERN, max_length=80)] = Field(description="permanent; equals the file stem")
+    description: Annotated[str, Field(min_length=1, max_length=160, pattern=r"^[^\n]*$")]
+    direction: Direction
+    protocol: Literal["ga"]
+    level: Level = Field(description="requirement level of the checks on this payload")
+    provenance: Provenance
+    payload: Any
+    expect: Expectation
+
+    @model_validator(mode="after")
+    def _invalid_needs_reason(self) -> Fixture:
+        if self.expect.verdict != "valid" and not self.expect.reason:
+            raise ValueError("a fixture that is not valid must say why in expect.reason")
+        return self
+
+
+@dataclass(frozen=True)
+class LoadError:
+    path: Path
+    message: str
+
+
+def load(root: Path = FIXTURES_ROOT) -> tuple[list[Fixture], list[LoadError]]:
+    fixtures: list[Fixture] = []
+    errors: list[LoadError] = []
+    for path in sorted(root.rglob("*.json")):
+        try:
+            fixture = Fixture.model_validate(json.loads(path.read_bytes()))
+        except (OSError, ValueError, ValidationError) as problem:
+            errors.append(LoadError(path, _one_line(problem)))
+            continue
+        if fixture.id != path.stem:
+            errors.append(LoadError(path, f"id {fixture.id!r} differs from the file stem {path.stem!r}"))
+            continue
+        fixtures.append(fixture)
+    return fixtures, errors
+
+
+def schema() -> dict[str, Any]:
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **Fixture.model_json_schema()}
+
+
+def _one_line(problem: Exception) -> str:
+    return " | ".join(line.strip() for line in str(problem).splitlines() if line.strip() and "errors.pydantic.dev" not in line)
