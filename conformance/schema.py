@@ -9,22 +9,14 @@ property of the JSON text, not of the value).
 from __future__ import annotations
 
 from functools import cache
-from typing import Annotated, Any, Literal, Union
+from typing import Any, Literal
 
-from pydantic import Field, TypeAdapter
+from pydantic import TypeAdapter
 
-from .protocol import CLIENT_EVENT_MODELS, SERVER_EVENT_MODELS
-from .protocol.client_events import AnyClientEvent
-from .protocol.server_events import AnyServerEvent
+from .protocol import CLIENT_EVENT_MODELS, SERVER_EVENT_MODELS, AnyClientEvent, AnyEvent, AnyServerEvent
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 Direction = Literal["client", "server"]
-
-_AnyEvent = Annotated[
-    Union[tuple(list(CLIENT_EVENT_MODELS.values()) + list(SERVER_EVENT_MODELS.values()))],
-    Field(discriminator="type"),
-]
-
 
 def event_types(direction: Direction | None = None) -> list[str]:
     if direction == "client":
@@ -43,7 +35,7 @@ def _build(direction: Direction | None, event_type: str | None) -> dict[str, Any
         schema = model.model_json_schema()
         title = f"Realtime GA event {event_type}"
     else:
-        union = {"client": AnyClientEvent, "server": AnyServerEvent, None: _AnyEvent}[direction]
+        union = {"client": AnyClientEvent, "server": AnyServerEvent, None: AnyEvent}[direction]
         schema = TypeAdapter(union).json_schema()
         title = f"Realtime GA {direction or 'client and server'} events"
     return {"$schema": DRAFT, "title": title, **{k: v for k, v in schema.items() if k != "title"}}

@@ -11,14 +11,18 @@ JSON" means the same members, values and array order; dumps list declared fields
 
 from __future__ import annotations
 
+import math
+import types
+import typing
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
 from . import wire
 from .jsonpath import ROOT, child, describe, json_type
-from .protocol import CLIENT_EVENT_MODELS, SERVER_EVENT_MODELS
+from .protocol import CLIENT_EVENT_MODELS, SERVER_EVENT_MODELS, any_event_adapter, client_event_adapter, server_event_adapter
 from .protocol.base import Model
 from .protocol.names import BETA_CLIENT_TYPES, BETA_RENAMES, BETA_SERVER_TYPES, LEGACY_GA_ALIASES
 
@@ -31,6 +35,7 @@ _MODELS: dict[Direction, dict[str, type[Model]]] = {
     "server": SERVER_EVENT_MODELS,  # type: ignore[dict-item]
 }
 _BETA: dict[Direction, frozenset[str]] = {"client": BETA_CLIENT_TYPES, "server": BETA_SERVER_TYPES}
+_ADAPTERS = {"client": client_event_adapter, "server": server_event_adapter, "auto": any_event_adapter}
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,7 @@ class UnknownField:
     type: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Verdict:
     verdict: VerdictKind
     type: str | None = None
@@ -65,6 +70,46 @@ class Verdict:
 
 def judge(data: bytes | str, direction: Direction | Literal["auto"] = "auto") -> Verdict:
     """Judge the wire text of one event."""
+    return _judge_valid_fast(data, direction) or _judge(data, direction)
+
+
+def _judge_valid_fast(data: bytes | str, direction: str) -> Verdict | None:
+    """The common case, a valid event, in one pass of pydantic-core over the bytes with no
+    intermediate Python dict. ``None`` sends the payload down the full path, which explains
+    failures, finds NaN (which pydantic-core's decoder accepts inside free-form objects) and
+    locates duplicate member names."""
+    try:
+        event = _ADAPTERS[direction].validate_json(data)
+    except ValidationError:
+        return None
+    unknown: list[UnknownField] = []
+    if not event.__pydantic_extra__ and not _container_fields(type(event)):
+        members = len(event.__pydantic_fields_set__)  # flat and fully known: most events
+    else:
+        try:
+            members = _inventory(event, ROOT, unknown)
+        except _NotFinite:
+            return None
+    if not wire.colons_match(data, members) and wire.find_duplicate_key(data, None) is not None:
+        return None
+    event_type = event.type  # type: ignore[attr-defined]
+    found, note = _TYPE_FACTS[event_type]
+    return Verdict("valid", event_type, found, (), tuple(unknown), note, event)
+
+
+def _alias_note(event_type: str) -> str | None:
+    if event_type in LEGACY_GA_ALIASES:
+        return f"'{event_type}' is in the GA union but GA documents '{LEGACY_GA_ALIASES[event_type]}' instead"
+    return None
+
+
+_TYPE_FACTS: dict[str, tuple[Direction, str | None]] = {
+    **{name: ("client", _alias_note(name)) for name in CLIENT_EVENT_MODELS},
+    **{name: ("server", _alias_note(name)) for name in SERVER_EVENT_MODELS},
+}
+
+
+def _judge(data: bytes | str, direction: Direction | Literal["auto"]) -> Verdict:
     try:
         value = wire.decode(data)
     except wire.NotJSON as reason:
@@ -96,10 +141,7 @@ def judge_value(value: Any, direction: Direction | Literal["auto"] = "auto") -> 
         event = model.model_validate(value)
     except ValidationError as failure:
         return Verdict("invalid", event_type, found, errors=_field_errors(failure, value))
-    note = None
-    if event_type in LEGACY_GA_ALIASES:
-        note = f"'{event_type}' is in the GA union but GA documents '{LEGACY_GA_ALIASES[event_type]}' instead"
-    return Verdict("valid", event_type, found, unknown_fields=tuple(unknown_fields(event)), note=note, event=event)
+    return Verdict("valid", event_type, found, unknown_fields=tuple(unknown_fields(event)), note=_alias_note(event_type), event=event)
 
 
 def _direction_of(event_type: str) -> Direction | None:
@@ -135,29 +177,68 @@ def _unmodelled(event_type: str, found: Direction | None, asked: str) -> Verdict
 def unknown_fields(value: Any, path: str = ROOT) -> list[UnknownField]:
     """Every member the reference models kept without knowing it, with its JSON path."""
     found: list[UnknownField] = []
-    _collect_unknown(value, path, found)
+    _inventory(value, path, found)
     return found
 
 
-def _collect_unknown(value: Any, path: str, found: list[UnknownField]) -> None:
+class _NotFinite(ValueError):
+    """A NaN or infinity where only free-form JSON is allowed (typed numbers refuse them already)."""
+
+
+def _inventory(value: Any, path: str, unknown: list[UnknownField]) -> int:
+    """Collect the unknown members under ``value`` and return how many object members it holds
+    on the wire, counted exactly (the duplicate-name check relies on the count). Raises
+    :class:`_NotFinite` for NaN or infinity in free-form values, which pydantic-core's decoder
+    lets through."""
     if isinstance(value, BaseModel):
-        extra = value.__pydantic_extra__ or {}
-        for key, item in extra.items():
-            found.append(UnknownField(child(path, key), json_type(item)))
-        for name in value.__pydantic_fields_set__:
-            if name in extra:
-                continue
+        extra = value.__pydantic_extra__
+        members = len(value.__pydantic_fields_set__)
+        if extra:
+            for key, item in extra.items():
+                unknown.append(UnknownField(child(path, key), json_type(item)))
+                members += _inventory(item, child(path, key), [])
+        for name in _container_fields(type(value)):
             item = getattr(value, name)
-            if isinstance(item, (BaseModel, list, dict)):
-                _collect_unknown(item, child(path, name), found)
-    elif isinstance(value, list):
+            if item is not None:
+                members += _inventory(item, child(path, name), unknown)
+        return members
+    if type(value) is list:
+        members = 0
         for index, item in enumerate(value):
-            if isinstance(item, (BaseModel, list)):
-                _collect_unknown(item, child(path, index), found)
-    elif isinstance(value, dict):
+            if type(item) not in _SCALARS:
+                members += _inventory(item, child(path, index), unknown)
+        return members
+    if type(value) is dict:
+        members = len(value)
         for key, item in value.items():
-            if isinstance(item, BaseModel):
-                _collect_unknown(item, child(path, key), found)
+            if type(item) not in _SCALARS:
+                members += _inventory(item, child(path, key), unknown)
+        return members
+    if type(value) is float and not math.isfinite(value):
+        raise _NotFinite(path)
+    return 0
+
+
+_SCALARS = (str, int, bool, type(None))
+
+
+@cache
+def _container_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``model`` whose values can hold objects or arrays; the rest need no walk."""
+    return tuple(name for name, info in model.model_fields.items() if not _is_scalar(info.annotation))
+
+
+def _is_scalar(annotation: Any) -> bool:
+    if annotation in _SCALARS or annotation is float:
+        return True
+    origin = typing.get_origin(annotation)
+    if origin is Literal:
+        return True
+    if origin is typing.Annotated:
+        return _is_scalar(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return all(_is_scalar(arg) for arg in typing.get_args(annotation))
+    return False
 
 
 # --- validation errors --------------------------------------------------------------------------

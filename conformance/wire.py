@@ -90,24 +90,33 @@ def count_members(value: Any) -> int:
     return total
 
 
-def find_duplicate_key(data: bytes | str, value: Any) -> tuple[str, str] | None:
-    """Return ``(path of the object, key)`` for the first repeated member name, else ``None``.
+def colons_match(data: bytes | str, members: int) -> bool:
+    """Whether the text holds exactly ``members`` colons.
 
-    Fast path: every colon outside strings separates a member name from its value, so when the
-    text holds exactly as many colons as the decoded value has members, no name was repeated and
-    no string contains a colon. Only when the counts differ do we decode again, slowly, to look.
+    Every colon outside a string separates a member name from its value. So when the text holds
+    exactly as many colons as the decoded value has members, no name was repeated (a repeated
+    name leaves fewer members than colons) and no string holds a colon. ``find`` is memchr-fast
+    on the long colon-free base64 of audio events.
     """
-    if type(value) is not dict and type(value) is not list:
-        return None
     colon = b":" if isinstance(data, bytes) else ":"
-    members = count_members(value)
+    if len(data) < 2048:  # one C call beats a loop of finds on short text
+        return data.count(colon) == members  # type: ignore[arg-type]
     found, position = 0, -1
     while found <= members:
         position = data.find(colon, position + 1)  # type: ignore[arg-type]
         if position < 0:
             break
         found += 1
-    if found == members:
+    return found == members
+
+
+def find_duplicate_key(data: bytes | str, value: Any) -> tuple[str, str] | None:
+    """Return ``(path of the object, key)`` for the first repeated member name, else ``None``.
+
+    ``value`` is the decoded text when the caller has it: if its member count matches the colons,
+    nothing was repeated and the text need not be decoded a second time, slowly, to look.
+    """
+    if value is not None and (type(value) is not dict and type(value) is not list or colons_match(data, count_members(value))):
         return None
     return _locate_duplicate(data)
 

@@ -62,13 +62,27 @@ def bounded_number(minimum: float, maximum: float) -> Any:
 
 _BASE64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
+try:  # SIMD base64: validating audio is the hot path of a validator that checks hours of traffic
+    from pybase64 import b64decode as _fast_b64decode
+except ImportError:  # pragma: no cover - pybase64 is a dependency, but the check must not need it
+    _fast_b64decode = None
+
 
 def check_base64(value: str) -> str:
-    """Accept standard, padded base64 (RFC 4648 §4) and nothing else.
+    """Accept standard, padded base64 (RFC 4648 §4) and nothing else."""
+    if _fast_b64decode is not None:
+        try:
+            _fast_b64decode(value, validate=True)
+            return value
+        except ValueError:
+            pass  # say precisely why, below
+    _explain_base64(value)
+    return value
 
-    ``bytes.translate`` deletes the alphabet in one C pass, which is several times faster than
-    decoding: the audio stream is the hot path of a validator that checks hours of traffic.
-    """
+
+def _explain_base64(value: str) -> None:
+    """Raise the reason ``value`` is not base64; return quietly if it is. ``bytes.translate``
+    deletes the alphabet in one C pass, several times faster than decoding."""
     if len(value) % 4:
         raise PydanticCustomError(
             "base64", "length {length} is not a multiple of 4", {"length": len(value)}
@@ -84,7 +98,6 @@ def check_base64(value: str) -> str:
                 "base64", "character '{char}' is outside the base64 alphabet", {"char": chr(outside[0])}
             )
         raise PydanticCustomError("base64", "padding '=' is misplaced")
-    return value
 
 
 #: Base64 text, such as audio. Kept as the original string so that dumps are byte-identical.

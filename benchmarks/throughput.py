@@ -1,0 +1,115 @@
+"""Validation throughput of the reference models, as ratios against other parsers timed in the
+same run (these machines are noisy, so absolute numbers mean little; ratios do).
+
+    python benchmarks/throughput.py          # or: tox -e bench
+
+Parsers, each turning wire bytes into an event:
+  ceiling     orjson.loads alone: decoding, no validation at all
+  reference   conformance.judge: decode, duplicate-key check, strict validation, unknown fields
+  openai      the openai SDK's receive path: construct_type over RealtimeServerEvent (lenient)
+  pipecat     pipecat's parse_server_event (json.loads + model_validate), when installed
+
+Goals (issue 2): on the audio stream, reference >= 0.5 x the ceiling's MB/s; on the control stream,
+reference faster than pipecat.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import orjson  # noqa: E402
+from streams import control_events, conversation_turn  # noqa: E402
+
+from conformance import judge  # noqa: E402
+
+Parser = Callable[[bytes], object]
+
+
+def _parsers() -> dict[str, Parser]:
+    parsers: dict[str, Parser] = {"ceiling": orjson.loads}
+
+    def reference(data: bytes) -> object:
+        verdict = judge(data, "server")
+        if not verdict.ok:
+            raise AssertionError(verdict.errors)
+        return verdict.event
+
+    parsers["reference"] = reference
+    try:
+        from openai._models import construct_type
+        from openai.types.realtime import RealtimeServerEvent
+
+        parsers["openai"] = lambda data: construct_type(value=json.loads(data), type_=RealtimeServerEvent)
+    except ImportError:
+        print("openai is not installed; skipping its parser", file=sys.stderr)
+    try:
+        import logging
+
+        logging.disable(logging.CRITICAL)
+        from pipecat.services.openai.realtime.events import parse_server_event
+
+        parsers["pipecat"] = lambda data: parse_server_event(data.decode())
+    except ImportError:
+        print("pipecat-ai is not installed; skipping its parser", file=sys.stderr)
+    return parsers
+
+
+def _best_time(parse: Parser, stream: list[bytes], rounds: int) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        gc.collect()
+        start = time.perf_counter()
+        for data in stream:
+            parse(data)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def measure(stream: list[bytes], parsers: dict[str, Parser], rounds: int) -> dict[str, float]:
+    for parse in parsers.values():  # warm caches and lazy imports before timing
+        for data in stream[:50]:
+            parse(data)
+    # Interleave the parsers round by round, so that machine noise hits them alike.
+    best = {name: float("inf") for name in parsers}
+    for _ in range(rounds):
+        for name, parse in parsers.items():
+            best[name] = min(best[name], _best_time(parse, stream, 1))
+    return best
+
+
+def report(title: str, stream: list[bytes], seconds: dict[str, float]) -> None:
+    megabytes = sum(map(len, stream)) / 1e6
+    print(f"\n{title}: {len(stream)} events, {megabytes:.2f} MB")
+    print(f"  {'parser':<10} {'events/s':>12} {'MB/s':>9} {'x ceiling':>10}")
+    for name, spent in seconds.items():
+        print(f"  {name:<10} {len(stream) / spent:>12,.0f} {megabytes / spent:>9.1f} {seconds['ceiling'] / spent:>10.2f}")
+
+
+def main(rounds: int = 7) -> int:
+    parsers = _parsers()
+    audio, control = conversation_turn(seconds=30), control_events(5000)
+    audio_times = measure(audio, parsers, rounds)
+    control_times = measure(control, parsers, rounds)
+    report("audio stream (one 30 s spoken turn, 100 ms deltas)", audio, audio_times)
+    report("control stream (small events)", control, control_times)
+
+    print("\ngoals")
+    ratio = audio_times["ceiling"] / audio_times["reference"]
+    results = [(f"audio: reference at {ratio:.2f} x the ceiling's MB/s (goal >= 0.50)", ratio >= 0.5)]
+    if "pipecat" in control_times:
+        speedup = control_times["pipecat"] / control_times["reference"]
+        results.append((f"control: reference {speedup:.2f} x pipecat's speed (goal > 1.00)", speedup > 1.0))
+    for text, met in results:
+        print(f"  {'met ' if met else 'MISSED'}  {text}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
