@@ -61,6 +61,17 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--event", metavar="TYPE", help="one event type, e.g. response.done")
     schema.add_argument("--fixture", action="store_true", help="print the schema of fixture files instead")
     schema.set_defaults(run=_schema)
+
+    baseline = commands.add_parser(
+        "baseline",
+        help="write an implementation's baseline of known failures from a run's report",
+        description="Read a report written with --conformance-report and write the baseline it "
+        "implies: every MUST or SHOULD check that did not pass. Reasons already written in the "
+        "existing baseline (--output) are kept for the entries that remain.",
+    )
+    baseline.add_argument("report", type=Path, metavar="REPORT")
+    baseline.add_argument("--output", type=Path, metavar="PATH", help="baseline file to write (default: print it)")
+    baseline.set_defaults(run=_baseline)
     return parser
 
 
@@ -148,6 +159,24 @@ def _schema(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(str(error))
     json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
+    return EXIT_OK
+
+
+def _baseline(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .outcomes import Baseline, regenerate
+
+    try:
+        report = json.loads(args.report.read_text())
+        previous = Baseline.load(args.output) if args.output and args.output.exists() else None
+        baseline = regenerate(report, previous)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        parser.error(f"cannot read {args.report} as a conformance report: {error}")
+    if args.output:
+        baseline.write(args.output)
+        print(f"{args.output}: {len(baseline.known_failures)} known failure(s) of {baseline.implementation}")
+    else:
+        json.dump(baseline.to_json(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
     return EXIT_OK
 
 

@@ -9,6 +9,10 @@ from typing import Any
 
 ROOT = "$"
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_STEP = re.compile(r'\.([A-Za-z_][A-Za-z0-9_]*)|\[("(?:[^"\\]|\\.)*")\]|\[(\d+)\]')
+
+#: What :func:`lookup` returns for a path that leads nowhere.
+MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
 
 
 def child(path: str, key: str | int) -> str:
@@ -17,6 +21,40 @@ def child(path: str, key: str | int) -> str:
     if _PLAIN_KEY.match(key):
         return f"{path}.{key}"
     return f"{path}[{json.dumps(key, ensure_ascii=False)}]"
+
+
+def steps(path: str) -> list[str | int]:
+    """The keys and indexes of a path made by :func:`child`."""
+    return [int(index) if index else (name or json.loads(quoted)) for name, quoted, index in _STEP.findall(path)]
+
+
+def lookup(value: Any, path: str) -> Any:
+    """The value at ``path``, or :data:`MISSING`."""
+    for step in steps(path):
+        try:
+            value = value[step]
+        except (KeyError, IndexError, TypeError):
+            return MISSING
+    return value
+
+
+def without(value: Any, paths: list[str]) -> Any:
+    """A copy of ``value`` with the object members at ``paths`` removed."""
+    if not paths:
+        return value
+    value = json.loads(json.dumps(value))
+    for path in paths:
+        *parents, last = steps(path)
+        parent = value
+        for step in parents:
+            try:
+                parent = parent[step]
+            except (KeyError, IndexError, TypeError):
+                parent = None
+                break
+        if isinstance(parent, dict) and isinstance(last, str):
+            parent.pop(last, None)
+    return value
 
 
 def json_type(value: Any) -> str:

@@ -1,0 +1,105 @@
+"""Checks: one requirement, checked against one implementation, with a permanent id.
+
+A check's ``run`` gets a :class:`Driver` — the adapter behind a guard — and returns a
+:class:`Result`. The driver turns a crash inside the implementation into a failed result and a
+hang into a timed-out one, so that no implementation can take the run down or lose the other
+checks' results.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .implementations.adapter import Adapter, Capability, Direction, NotImplementedCapability, Parsed
+
+Level = Literal["MUST", "SHOULD", "INFO"]
+LEVELS: tuple[Level, ...] = ("MUST", "SHOULD", "INFO")
+
+#: Seconds an implementation may take for one call before the check fails as hanging.
+DEFAULT_CALL_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class Result:
+    passed: bool
+    message: str = ""
+
+
+PASS = Result(True)
+
+
+def fail(message: str) -> Result:
+    return Result(False, message)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One requirement. ``id`` is permanent: reports and baselines refer to it."""
+
+    id: str
+    family: str
+    level: Level
+    run: Callable[[Driver], Result] = field(repr=False, compare=False)
+    event_type: str | None = None
+    #: Where the check's input comes from (a fixture file, a scenario), for failure messages.
+    source: str = ""
+
+
+class ImplementationFailed(Exception):
+    """The implementation crashed or hung inside a call; the message says which and how."""
+
+
+class Driver:
+    """An adapter behind a guard: every call runs with a timeout and with its exceptions caught."""
+
+    def __init__(self, adapter: Adapter, timeout: float = DEFAULT_CALL_TIMEOUT) -> None:
+        self.adapter = adapter
+        self.timeout = timeout
+
+    def _call(self, what: str, function: Callable[..., Any], *args: Any) -> Any:
+        box: dict[str, Any] = {}
+
+        def target() -> None:
+            try:
+                box["value"] = function(*args)
+            except BaseException as error:  # noqa: BLE001 - reported, never swallowed
+                box["error"] = error
+
+        worker = threading.Thread(target=target, name=f"conformance-{what}", daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():
+            raise ImplementationFailed(f"{what} did not return within {self.timeout:g} s (hanging)")
+        if "error" in box:
+            error = box["error"]
+            if isinstance(error, NotImplementedCapability):
+                raise error
+            raise ImplementationFailed(f"{what} raised {type(error).__name__}: {_first_line(error)}") from error
+        return box["value"]
+
+    def parse(self, direction: Direction, text: str) -> Parsed:
+        self._require(Capability.PARSE_SERVER if direction == "server" else Capability.PARSE_CLIENT)
+        parsed = self._call(f"parsing a {direction} event", self.adapter.parse, direction, text)
+        if not isinstance(parsed, Parsed):
+            raise ImplementationFailed(f"the adapter's parse returned {type(parsed).__name__}, not Parsed")
+        return parsed
+
+    def dump(self, direction: Direction, obj: Any) -> Any:
+        self._require(Capability.DUMP_SERVER if direction == "server" else Capability.DUMP_CLIENT)
+        return self._call(f"dumping a {direction} event", self.adapter.dump, direction, obj)
+
+    def build_client(self, event: dict[str, Any]) -> str:
+        self._require(Capability.BUILD_CLIENT)
+        return self._call("building a client event", self.adapter.build_client, event)
+
+    def _require(self, capability: Capability) -> None:
+        if capability in self.adapter.missing:
+            raise NotImplementedCapability(capability)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0][:300] if text else "(no message)"

@@ -1,0 +1,1 @@
+"""The check families: each turns its inputs (fixtures, scenarios, schemas) into checks."""

@@ -1,0 +1,86 @@
+"""pipecat-ai's OpenAI Realtime models, ``pipecat.services.openai.realtime.events``.
+
+Receiving: ``parse_server_event`` (``json.loads``, a lookup in its table of 31 GA types, then
+``model_validate``). It returns ``None`` for a type it has no model for and raises on anything it
+cannot validate. Sending: ``send_client_event`` is ``json.dumps(event.model_dump(exclude_none=True))``.
+pipecat has no client-event union, so client payloads are parsed with the class registered for
+their type.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import logging
+from typing import Any
+
+from .adapter import Adapter, Direction, Parsed
+
+
+def _events() -> Any:
+    logging.getLogger("pipecat").setLevel(logging.WARNING)
+    import pipecat.services.openai.realtime.events as events
+
+    return events
+
+
+class PipecatAdapter(Adapter):
+    name = "pipecat"
+
+    def __init__(self) -> None:
+        self.events = _events()
+        client_base = self.events.ClientEvent
+        self.client_classes = {
+            cls.model_fields["type"].default: cls
+            for cls in vars(self.events).values()
+            if isinstance(cls, type) and issubclass(cls, client_base) and cls is not client_base
+        }
+
+    @property
+    def version(self) -> str:
+        return importlib.metadata.version("pipecat-ai")
+
+    def parse(self, direction: Direction, text: str) -> Parsed:
+        if direction == "server":
+            try:
+                event = self.events.parse_server_event(text)
+            except Exception as error:  # pipecat signals every failure this way
+                return Parsed("rejected", detail=_summary(error))
+            if event is None:
+                return Parsed("ignored")
+            return Parsed("accepted", event.type, event)
+        payload = json.loads(text)
+        cls = self.client_classes.get(payload.get("type")) if isinstance(payload, dict) else None
+        if cls is None:
+            return Parsed("ignored")
+        try:
+            event = cls.model_validate(payload)
+        except Exception as error:
+            return Parsed("rejected", detail=_summary(error))
+        return Parsed("accepted", event.type, event)
+
+    def dump(self, direction: Direction, obj: Any) -> Any:
+        return obj.model_dump(mode="json", exclude_none=True)
+
+    def build_client(self, event: dict[str, Any]) -> str:
+        cls = self.client_classes.get(event["type"])
+        if cls is None:
+            raise LookupError(f"pipecat has no client event class for {event['type']!r}")
+        # pipecat's idiom for "voice detection off" is turn_detection=False, which its
+        # SessionUpdateEvent.model_dump turns into null; a plain None would be dropped.
+        event = _turn_detection_off_as_false(event)
+        return json.dumps(cls.model_validate(event).model_dump(exclude_none=True))
+
+
+def _turn_detection_off_as_false(event: dict[str, Any]) -> dict[str, Any]:
+    audio_input = ((event.get("session") or {}).get("audio") or {}).get("input")
+    if isinstance(audio_input, dict) and "turn_detection" in audio_input and audio_input["turn_detection"] is None:
+        event = json.loads(json.dumps(event))
+        event["session"]["audio"]["input"]["turn_detection"] = False
+    return event
+
+
+def _summary(error: Exception) -> str:
+    """The first two lines of a pydantic error: which model, and which field."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return " / ".join(lines[:2])

@@ -1,0 +1,13 @@
+"""The corpus family against the implementation under test."""
+
+import pytest
+
+from conformance.families import corpus
+
+CHECKS = corpus.checks()
+
+
+@pytest.mark.conformance
+@pytest.mark.parametrize("check", CHECKS, ids=[check.id for check in CHECKS])
+def test_corpus(check, conformance_run) -> None:
+    conformance_run.settle(check)
