@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from .verdict import Direction
 
@@ -56,6 +56,12 @@ class Fixture(_Strict):
     provenance: Provenance
     payload: Any
     expect: Expectation
+    #: Where the fixture was read from, relative to the corpus root's parent ("fixtures/...").
+    _source: str = PrivateAttr(default="")
+
+    @property
+    def source(self) -> str:
+        return self._source or f"fixtures/{self.direction}/{self.id}.json"
 
     @model_validator(mode="after")
     def _invalid_needs_reason(self) -> Fixture:
@@ -82,6 +88,7 @@ def load(root: Path = FIXTURES_ROOT) -> tuple[list[Fixture], list[LoadError]]:
         if fixture.id != path.stem:
             errors.append(LoadError(path, f"id {fixture.id!r} differs from the file stem {path.stem!r}"))
             continue
+        fixture._source = f"{root.name}/{path.relative_to(root).as_posix()}"
         fixtures.append(fixture)
     return fixtures, errors
 

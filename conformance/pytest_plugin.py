@@ -35,6 +35,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    try:
+        from . import profiles
+    except ImportError:  # hypothesis is not installed: only the property family needs it
+        pass
+    else:
+        profiles.register(load=config.getoption("hypothesis_profile", default=None) is None)
     config.addinivalue_line("markers", "conformance: a conformance check run against the implementation under test")
     config.stash[_RUN] = ConformanceRun(config)
 

@@ -45,7 +45,7 @@ def _check(fixture: corpus.Fixture, name: str, level: Level, run: Callable[[Driv
         level=level,
         run=run,
         event_type=event_type if isinstance(event_type, str) else None,
-        source=f"fixtures/{fixture.direction}/…/{fixture.id}.json",
+        source=fixture.source,
     )
 
 

@@ -1,0 +1,33 @@
+"""--conformance-report: one JSON document listing every check that ran."""
+
+from __future__ import annotations
+
+from conformance.families import corpus
+
+
+def test_the_report_lists_every_check_with_its_fields(run_suite) -> None:
+    result, report = run_suite(selection=None)
+    assert result.ret == 0
+    assert report["implementation"] == {"name": "reference", "version": report["implementation"]["version"]}
+    assert {check["id"] for check in report["checks"]} == {check.id for check in corpus.checks()}
+    for check in report["checks"]:
+        assert set(check) == {"id", "family", "event_type", "level", "outcome", "message"}
+        assert check["level"] in ("MUST", "SHOULD", "INFO")
+    assert report["summary"]["pass"] == len(report["checks"])
+
+
+def test_the_baseline_command_regenerates_a_baseline_from_a_report(run_suite, pytester) -> None:
+    import json
+
+    from tests.cli import run
+
+    from .conftest import write_adapter
+    from .test_option_baseline import CHECK, LAX
+
+    _, report = run_suite("--realtime-impl", write_adapter(pytester, LAX), "--baseline=")
+    (pytester.path / "report.json").write_text(json.dumps(report))
+    output = pytester.path / "lax-baseline.json"
+    output.write_text(json.dumps({"implementation": "lax", "known_failures": {CHECK: "a reason a human wrote"}}))
+    done = run("baseline", pytester.path / "report.json", "--output", output)
+    assert done.code == 0, done.err
+    assert json.loads(output.read_text()) == {"implementation": "lax", "known_failures": {CHECK: "a reason a human wrote"}}
