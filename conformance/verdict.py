@@ -301,7 +301,10 @@ def _expected(kind: str, ctx: dict[str, Any], message: str) -> str:
     if kind in ("union_tag_invalid",):
         return f"one of {ctx.get('expected_tags', '')}".strip()
     if kind == "union_tag_not_found":
-        return f"an object with a {ctx.get('discriminator', 'type')} field"
+        discriminator = str(ctx.get("discriminator", "type"))
+        if discriminator.endswith("()"):  # a callable discriminator: the value is of no known kind
+            return "a value of one of the allowed kinds"
+        return f"an object with a {discriminator} field"
     if kind == "base64":
         return "base64 text (RFC 4648, padded)"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):

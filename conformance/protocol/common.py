@@ -160,8 +160,9 @@ class MCPTool(Model):
 
 
 def _tool_kind(value: Any) -> str | None:
+    # An absent (or, optional meaning nullable, null) type is a function tool.
     if isinstance(value, dict):
-        return value.get("type", "function")
+        return value.get("type") or "function"
     return getattr(value, "type", None) or "function"
 
 
