@@ -95,6 +95,10 @@ class Driver:
         self._require(Capability.BUILD_CLIENT)
         return self._call("building a client event", self.adapter.build_client, event)
 
+    def require(self, capability: Capability) -> None:
+        """Raise :class:`NotImplementedCapability` now if the adapter lacks ``capability``."""
+        self._require(capability)
+
     def _require(self, capability: Capability) -> None:
         if capability in self.adapter.missing:
             raise NotImplementedCapability(capability)

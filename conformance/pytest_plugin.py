@@ -119,8 +119,16 @@ def conformance_run(request: pytest.FixtureRequest) -> ConformanceRun:
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    if any(item.get_closest_marker("conformance") for item in items):
-        config.stash[_RUN].load()  # fail fast, with a clear message, on an unknown implementation
+    if not any(item.get_closest_marker("conformance") for item in items):
+        return
+    run = config.stash[_RUN]
+    run.load()  # fail fast, with a clear message, on an unknown implementation
+    if config.getoption("update_snapshots", default=False) and run.adapter.name != "reference":
+        raise pytest.UsageError(
+            f"--snapshot-update with --realtime-impl {config.getoption('realtime_impl')} is refused: snapshots hold the "
+            "reference implementation's wire JSON, and every implementation is compared with them. "
+            "Update them with --realtime-impl reference."
+        )
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
@@ -143,6 +151,22 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     quiet_failures = [r for r in run.records if r.outcome == "fail" and r.level != "MUST" and not run.strict]
     if quiet_failures:
         terminalreporter.write_line(f"{len(quiet_failures)} SHOULD/INFO check(s) failed without failing the run (see the report, or use --strict)")
+    if any(record.family == "snapshot" for record in run.records):
+        _report_unused_snapshots(terminalreporter, config)
+
+
+def _report_unused_snapshots(terminalreporter, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
+    from .families import snapshots
+
+    stale = snapshots.unused()
+    if not stale:
+        return
+    if config.getoption("update_snapshots", default=False):
+        for path in stale:
+            path.unlink()
+        terminalreporter.write_line(f"deleted {len(stale)} unused snapshot(s): {', '.join(p.name for p in stale)}")
+    else:
+        terminalreporter.write_line(f"{len(stale)} unused snapshot(s), which no scenario uses: {', '.join(p.name for p in stale)} (--snapshot-update deletes them)")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

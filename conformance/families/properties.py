@@ -1,0 +1,160 @@
+"""The property family: what an implementation does with everything the protocol allows, not only
+the examples someone wrote down. Events are generated from the reference JSON Schema
+(:mod:`conformance.generation`) for each of the 57 event types:
+
+* ``lossless-round-trip`` — the implementation's parse then dump gives back the event (MUST);
+* ``rejects-invalid`` — a generated invalid variant (a required member removed, a value of the
+  wrong type, an enum value outside its set) is rejected (SHOULD).
+
+A failure reports the minimal event Hypothesis shrank it to and how to replay it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .. import generation, judge_value
+from ..checks import PASS, Check, Driver, ImplementationFailed, Result, fail
+from ..implementations.adapter import Capability, Direction
+from ..jsonpath import ROOT, child
+from ..protocol import CLIENT_EVENT_MODELS
+from ..schema import event_types
+from .roundtrip import lossless
+
+FAMILY = "property"
+
+
+class _Counterexample(Exception):
+    def __init__(self, message: str, event: Any) -> None:
+        super().__init__(message)
+        self.message, self.event = message, event
+
+
+def checks() -> list[Check]:
+    found = []
+    for event_type in event_types():
+        direction: Direction = "client" if event_type in CLIENT_EVENT_MODELS else "server"
+        found.append(_check(event_type, "lossless-round-trip", "MUST", direction, _lossless_property))
+        found.append(_check(event_type, "rejects-invalid", "SHOULD", direction, _rejects_property))
+    return found
+
+
+def _check(event_type: str, name: str, level: Any, direction: Direction, prop: Any) -> Check:
+    check_id = f"{FAMILY}/{event_type}/{name}"
+    return Check(
+        id=check_id,
+        family=FAMILY,
+        level=level,
+        run=lambda driver: _falsify(driver, check_id, prop(driver, direction, event_type)),
+        event_type=event_type,
+        source=f"events generated from the reference schema of {event_type}",
+    )
+
+
+def _falsify(driver: Driver, check_id: str, test: Any) -> Result:
+    try:
+        test()
+    except _Counterexample as found:
+        notes = " ".join(getattr(found, "__notes__", []) or [])
+        replay = f"pytest --pyargs conformance --realtime-impl {driver.adapter.name} -k '{check_id}'"
+        return fail(f"{found.message}\n  minimal event: {json.dumps(found.event, ensure_ascii=False)}\n  replay: {replay} (deterministic under the ci profile) {notes}".rstrip())
+    return PASS
+
+
+def _lossless_property(driver: Driver, direction: Direction, event_type: str) -> Any:
+    from hypothesis import given
+
+    driver.require(Capability.PARSE_SERVER if direction == "server" else Capability.PARSE_CLIENT)
+    driver.require(Capability.DUMP_SERVER if direction == "server" else Capability.DUMP_CLIENT)
+
+    @given(generation.events(event_type))
+    def round_trip(event: dict[str, Any]) -> None:
+        try:
+            result = lossless(driver, direction, event, json.dumps(event, ensure_ascii=False))
+        except ImplementationFailed as crash:
+            raise _Counterexample(str(crash), event) from None
+        if not result.passed:
+            raise _Counterexample(result.message, event)
+
+    return round_trip
+
+
+def _rejects_property(driver: Driver, direction: Direction, event_type: str) -> Any:
+    from hypothesis import assume, given
+    from hypothesis import strategies as st
+
+    driver.require(Capability.PARSE_SERVER if direction == "server" else Capability.PARSE_CLIENT)
+
+    @given(generation.events(event_type), st.data())
+    def rejected(event: dict[str, Any], data: Any) -> None:
+        mutant, change = _mutate(event, data)
+        verdict = judge_value(mutant, direction)
+        assume(verdict.verdict == "invalid")
+        try:
+            parsed = driver.parse(direction, json.dumps(mutant, ensure_ascii=False))
+        except ImplementationFailed as crash:
+            raise _Counterexample(str(crash), mutant) from None
+        if parsed.outcome != "rejected":
+            error = verdict.errors[0]
+            raise _Counterexample(f"{parsed.outcome} an invalid event ({change}; {error.path}: expected {error.expected}, got {error.got})", mutant)
+
+    return rejected
+
+
+# --- invalid variants ---------------------------------------------------------------------------
+
+_NOT_LISTED = "not-a-listed-value"
+
+
+def _members(value: Any, path: str = ROOT) -> list[tuple[str, list[Any]]]:
+    """Every object member below the event, as (path, steps), the event's own type excepted."""
+    found = []
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        steps_path = child(path, key)
+        if isinstance(value, dict) and not (path == ROOT and key == "type"):
+            found.append((steps_path, [key]))
+        found.extend((deeper, [key, *steps]) for deeper, steps in _members(item, steps_path))
+    return found
+
+
+def _wrong_type(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return 1
+    if isinstance(value, list):
+        return {"items": value}
+    if isinstance(value, dict):
+        return [value]
+    return {"null": True}
+
+
+def _mutate(event: dict[str, Any], data: Any) -> tuple[dict[str, Any], str]:
+    """Draw one change that may make the event invalid: remove a member, give a member a value of
+    another JSON type, or put a value outside its enum. The caller keeps only the changes the
+    reference calls invalid."""
+    from hypothesis import strategies as st
+
+    mutant = json.loads(json.dumps(event))
+    members = _members(mutant)
+    if not members:
+        mutant["event_id"] = 7  # every event's event_id is a string
+        return mutant, "event_id given as a number"
+    path, steps = data.draw(st.sampled_from(members), label="member")
+    kind = data.draw(st.sampled_from(["remove", "retype", "outside-enum"]), label="change")
+    parent = mutant
+    for step in steps[:-1]:
+        parent = parent[step]
+    key = steps[-1]
+    if kind == "remove":
+        del parent[key]
+        return mutant, f"{path} removed"
+    if kind == "retype":
+        parent[key] = _wrong_type(parent[key])
+        return mutant, f"{path} given a value of another type"
+    parent[key] = _NOT_LISTED
+    return mutant, f"{path} set to a value outside its set"
