@@ -172,7 +172,7 @@ def _report_unused_snapshots(terminalreporter, config: pytest.Config) -> None:  
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     run = session.config.stash.get(_RUN, None)
     path = session.config.getoption("conformance_report")
-    if run is None or not path or run._adapter is None:
+    if run is None or not path or run._adapter is None or exitstatus in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERRUPTED):
         return
     baseline = str(run.baseline.path) if run.baseline and run.baseline.path else None
     write(Path(path), document(run.adapter.describe(), run.records, strict=run.strict, baseline=baseline))

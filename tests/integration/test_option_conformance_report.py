@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from conformance.families import corpus
+from conformance.families import corpus, properties
+from conformance.scenarios import SCENARIOS
 
 
 def test_the_report_lists_every_check_with_its_fields(run_suite) -> None:
     result, report = run_suite(selection=None)
     assert result.ret == 0
     assert report["implementation"] == {"name": "reference", "version": report["implementation"]["version"]}
-    assert {check["id"] for check in report["checks"]} == {check.id for check in corpus.checks()}
+    expected = {check.id for check in corpus.checks() + properties.checks()} | {f"snapshot/{s.id}/wire" for s in SCENARIOS}
+    assert {check["id"] for check in report["checks"]} == expected
+    assert {check["family"] for check in report["checks"]} == {"corpus", "snapshot", "property"}
     for check in report["checks"]:
         assert set(check) == {"id", "family", "event_type", "level", "outcome", "message"}
         assert check["level"] in ("MUST", "SHOULD", "INFO")
