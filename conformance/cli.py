@@ -72,6 +72,17 @@ def _parser() -> argparse.ArgumentParser:
     baseline.add_argument("report", type=Path, metavar="REPORT")
     baseline.add_argument("--output", type=Path, metavar="PATH", help="baseline file to write (default: print it)")
     baseline.set_defaults(run=_baseline)
+
+    matrix = commands.add_parser(
+        "matrix",
+        help="run every check family against the deliberately broken implementations",
+        description="Print the detection matrix: for each deliberately broken implementation, how "
+        "many checks of each family fail against it, and whether the checks its catalogue entry "
+        "names all caught it. Exit status 1 when one slipped through.",
+    )
+    matrix.add_argument("--family", action="append", choices=("corpus", "snapshot", "property"), help="only these families (repeatable)")
+    matrix.add_argument("--examples", type=int, default=10, metavar="N", help="generated examples per property (default: 10)")
+    matrix.set_defaults(run=_matrix)
     return parser
 
 
@@ -178,6 +189,20 @@ def _baseline(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         json.dump(baseline.to_json(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     return EXIT_OK
+
+
+def _matrix(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from hypothesis import HealthCheck, Phase, settings
+
+    from .detection import FAMILIES, matrix, render
+
+    # Detection needs one counterexample, not the smallest: skip shrinking to keep the matrix quick.
+    settings.register_profile("matrix", max_examples=args.examples, derandomize=True, deadline=None, database=None, phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    settings.load_profile("matrix")
+    families = tuple(args.family or FAMILIES)
+    rows = matrix(families)
+    print(render(rows, families))
+    return EXIT_OK if all(not row.missed for row in rows) else EXIT_FAILED
 
 
 if __name__ == "__main__":
