@@ -58,8 +58,13 @@ class Driver:
     def __init__(self, adapter: Adapter, timeout: float = DEFAULT_CALL_TIMEOUT) -> None:
         self.adapter = adapter
         self.timeout = timeout
+        #: Set once a call hung: later calls fail at once instead of waiting out the timeout again
+        #: (a property check would otherwise wait on every step of shrinking).
+        self.hung: str | None = None
 
     def _call(self, what: str, function: Callable[..., Any], *args: Any) -> Any:
+        if self.hung:
+            raise ImplementationFailed(f"{what} was not attempted: {self.hung}")
         box: dict[str, Any] = {}
 
         def target() -> None:
@@ -72,7 +77,8 @@ class Driver:
         worker.start()
         worker.join(self.timeout)
         if worker.is_alive():
-            raise ImplementationFailed(f"{what} did not return within {self.timeout:g} s (hanging)")
+            self.hung = f"{what} did not return within {self.timeout:g} s (hanging)"
+            raise ImplementationFailed(self.hung)
         if "error" in box:
             error = box["error"]
             if isinstance(error, NotImplementedCapability):
