@@ -87,25 +87,22 @@ class Driver:
         return box["value"]
 
     def parse(self, direction: Direction, text: str) -> Parsed:
-        self._require(Capability.PARSE_SERVER if direction == "server" else Capability.PARSE_CLIENT)
+        self.require(Capability.PARSE_SERVER if direction == "server" else Capability.PARSE_CLIENT)
         parsed = self._call(f"parsing a {direction} event", self.adapter.parse, direction, text)
         if not isinstance(parsed, Parsed):
             raise ImplementationFailed(f"the adapter's parse returned {type(parsed).__name__}, not Parsed")
         return parsed
 
     def dump(self, direction: Direction, obj: Any) -> Any:
-        self._require(Capability.DUMP_SERVER if direction == "server" else Capability.DUMP_CLIENT)
+        self.require(Capability.DUMP_SERVER if direction == "server" else Capability.DUMP_CLIENT)
         return self._call(f"dumping a {direction} event", self.adapter.dump, direction, obj)
 
     def build_client(self, event: dict[str, Any]) -> str:
-        self._require(Capability.BUILD_CLIENT)
+        self.require(Capability.BUILD_CLIENT)
         return self._call("building a client event", self.adapter.build_client, event)
 
     def require(self, capability: Capability) -> None:
         """Raise :class:`NotImplementedCapability` now if the adapter lacks ``capability``."""
-        self._require(capability)
-
-    def _require(self, capability: Capability) -> None:
         if capability in self.adapter.missing:
             raise NotImplementedCapability(capability)
 

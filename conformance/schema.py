@@ -8,6 +8,7 @@ property of the JSON text, not of the value).
 
 from __future__ import annotations
 
+import copy
 from functools import cache
 from typing import Any, Literal
 
@@ -51,6 +52,4 @@ def json_schema(direction: Direction | None = None, event_type: str | None = Non
         if event_type in event_types():
             raise ValueError(f"{event_type!r} is not a {direction} event")
         raise KeyError(event_type)
-    import copy
-
     return copy.deepcopy(_build(direction, event_type))

@@ -5,6 +5,7 @@ command prints it."""
 from __future__ import annotations
 
 import base64
+import json
 
 import jsonschema
 import pytest
@@ -51,20 +52,20 @@ def test_schema_and_models_agree_on_every_fixture() -> None:
 def test_schema_command_prints_one_direction() -> None:
     result = run("schema", "--direction", "client")
     assert result.code == 0
-    printed = __import__("json").loads(result.out)
+    printed = json.loads(result.out)
     assert printed["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert set(printed["discriminator"]["mapping"]) == set(event_types("client"))
 
 
 def test_schema_command_prints_one_event() -> None:
     result = run("schema", "--event", "response.done")
-    printed = __import__("json").loads(result.out)
+    printed = json.loads(result.out)
     assert printed["properties"]["type"]["const"] == "response.done"
     assert set(printed["required"]) == {"event_id", "type", "response"}
 
 
 def test_schema_command_without_options_covers_both_directions() -> None:
-    printed = __import__("json").loads(run("schema").out)
+    printed = json.loads(run("schema").out)
     assert set(printed["discriminator"]["mapping"]) == set(event_types())
 
 
