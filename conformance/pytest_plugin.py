@@ -20,7 +20,7 @@ from .checks import DEFAULT_CALL_TIMEOUT, Check, Driver, ImplementationFailed
 from .implementations import AdapterLoadError, NotImplementedCapability, load_adapter
 from .implementations.adapter import Adapter
 from .outcomes import Baseline, decide
-from .report import CheckRecord, document, write
+from .reports.json import CheckRecord, document, write
 
 BASELINES = Path(__file__).resolve().parent / "implementations" / "baselines"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from functools import cache
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import TypeAdapter
@@ -17,6 +18,9 @@ from pydantic import TypeAdapter
 from .protocol import CLIENT_EVENT_MODELS, SERVER_EVENT_MODELS, AnyClientEvent, AnyEvent, AnyServerEvent
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
+#: JSON Schemas of the suite's own file formats (fixtures, transcripts, ...), committed so that
+#: contributors and other tools can validate against them without running Python.
+SHIPPED_SCHEMAS = Path(__file__).resolve().parent / "schemas"
 Direction = Literal["client", "server"]
 
 def event_types(direction: Direction | None = None) -> list[str]:

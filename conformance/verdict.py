@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from . import wire
+from . import decoding
 from .jsonpath import ROOT, child, describe, json_type
 from .protocol import CLIENT_EVENT_MODELS, SERVER_EVENT_MODELS, any_event_adapter, client_event_adapter, server_event_adapter
 from .protocol.base import Model
@@ -90,7 +90,7 @@ def _judge_valid_fast(data: bytes | str, direction: str) -> Verdict | None:
             members = _inventory(event, ROOT, unknown)
         except _NotFinite:
             return None
-    if not wire.colons_match(data, members) and wire.find_duplicate_key(data, None) is not None:
+    if not decoding.colons_match(data, members) and decoding.find_duplicate_key(data, None) is not None:
         return None
     event_type = event.type  # type: ignore[attr-defined]
     found, note = _TYPE_FACTS[event_type]
@@ -111,11 +111,11 @@ _TYPE_FACTS: dict[str, tuple[Direction, str | None]] = {
 
 def _judge(data: bytes | str, direction: Direction | Literal["auto"]) -> Verdict:
     try:
-        value = wire.decode(data)
-    except wire.NotJSON as reason:
+        value = decoding.decode(data)
+    except decoding.NotJSON as reason:
         return Verdict("not-json", errors=(FieldError(ROOT, "a JSON document", str(reason)),))
     verdict = judge_value(value, direction)
-    duplicate = wire.find_duplicate_key(data, value)
+    duplicate = decoding.find_duplicate_key(data, value)
     if duplicate is None:
         return verdict
     path, key = duplicate

@@ -15,10 +15,11 @@ from conformance.families import corpus as corpus_family
 from conformance.implementations.reference import ReferenceAdapter
 from conformance.checks import Driver
 from conformance.protocol.names import SERVER_EVENT_TYPES
+from conformance.schema import SHIPPED_SCHEMAS
 
 from .helpers import FIXTURE_LOAD_ERRORS, FIXTURES
 
-SCHEMA_FILE = Path(corpus.__file__).parent / "schemas" / "fixture.schema.json"
+SCHEMA_FILE = SHIPPED_SCHEMAS / "fixture.schema.json"
 
 
 def test_every_fixture_file_loads() -> None:

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conformance import corpus, hygiene
-from conformance.scenarios import SCENARIOS
+from conformance import corpus
+from conformance.corpus import hygiene
+from conformance.corpus.scenarios import SCENARIOS
 
 from .helpers import FIXTURES
 

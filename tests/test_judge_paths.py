@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from conformance import judge, judge_value, wire
+from conformance import decoding, judge, judge_value
 from conformance.verdict import _inventory
 
 from .helpers import FIXTURES, VALID, fixture_ids
@@ -28,7 +28,7 @@ def test_wire_text_and_decoded_value_get_the_same_verdict(fixture) -> None:
 @pytest.mark.parametrize("fixture", VALID, ids=fixture_ids(VALID))
 def test_the_member_count_behind_the_duplicate_check_is_exact(fixture) -> None:
     event = judge_value(fixture.payload).event
-    assert _inventory(event, "$", []) == wire.count_members(fixture.payload)
+    assert _inventory(event, "$", []) == decoding.count_members(fixture.payload)
 
 
 TOOLS_UPDATE = '{"type":"session.update","session":{"type":"realtime","tools":[{"type":"function","name":"f","parameters":%s}]}}'

@@ -9,7 +9,7 @@ from collections import Counter
 from conformance import judge_value
 from conformance.families import snapshots
 from conformance.protocol.names import CLIENT_EVENT_TYPES
-from conformance.scenarios import SCENARIOS
+from conformance.corpus.scenarios import SCENARIOS
 
 
 def test_at_least_forty_scenarios_cover_every_client_event_type() -> None:

@@ -22,7 +22,7 @@ from syrupy.filters import paths
 
 from ..checks import PASS, Check, Driver, Result, fail
 from ..compare import first_difference
-from ..scenarios import SCENARIOS_BY_ID, Scenario
+from ..corpus.scenarios import SCENARIOS_BY_ID, Scenario
 
 FAMILY = "snapshot"
 SNAPSHOTS_ROOT = Path(__file__).resolve().parents[1] / "data" / "snapshots"
@@ -60,7 +60,7 @@ def stored_matcher(scenario: Scenario, sent: Any, volatile: list[str]) -> bool:
 
 
 def checks(matcher: Matcher = stored_matcher) -> list[Check]:
-    from ..scenarios import SCENARIOS
+    from ..corpus.scenarios import SCENARIOS
 
     return [check(scenario, matcher) for scenario in SCENARIOS]
 

@@ -3,7 +3,7 @@
 import pytest
 
 from conformance.families import snapshots
-from conformance.scenarios import SCENARIOS
+from conformance.corpus.scenarios import SCENARIOS
 
 
 @pytest.mark.conformance

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conformance.families import corpus, properties
-from conformance.scenarios import SCENARIOS
+from conformance.corpus.scenarios import SCENARIOS
 
 
 def test_the_report_lists_every_check_with_its_fields(run_suite) -> None:

@@ -17,9 +17,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .jsonpath import ROOT, child
+from ..jsonpath import ROOT, child
 
-REGISTRY = Path(__file__).resolve().parent / "data" / "ids.json"
+REGISTRY = Path(__file__).resolve().parents[1] / "data" / "ids.json"
 SIZE_BUDGET = 64 * 1024
 
 _SECRET_PATTERNS = {

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .outcomes import OUTCOMES, Outcome
+from ..outcomes import OUTCOMES, Outcome
 
 SCHEMA_VERSION = 1
 

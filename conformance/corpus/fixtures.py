@@ -16,9 +16,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
-from .verdict import Direction
+from ..verdict import Direction
 
-FIXTURES_ROOT = Path(__file__).resolve().parent / "data" / "fixtures"
+FIXTURES_ROOT = Path(__file__).resolve().parents[1] / "data" / "fixtures"
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 Level = Literal["MUST", "SHOULD", "INFO"]
