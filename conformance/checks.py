@@ -3,7 +3,8 @@
 A check's ``run`` gets a :class:`Driver` — the adapter behind a guard — and returns a
 :class:`Result`. The driver turns a crash inside the implementation into a failed result and a
 hang into a timed-out one, so that no implementation can take the run down or lose the other
-checks' results.
+checks' results. A check that cannot concern the implementation (an event of a transport it does
+not use, a capability of the other side of the connection) raises :class:`NotApplicable`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .implementations.adapter import Adapter, Capability, Direction, NotImplementedCapability, Parsed
+from .protocol.names import EVENT_TRANSPORTS
 
 Level = Literal["MUST", "SHOULD", "INFO"]
 LEVELS: tuple[Level, ...] = ("MUST", "SHOULD", "INFO")
@@ -46,6 +48,39 @@ class Check:
     event_type: str | None = None
     #: Where the check's input comes from (a fixture file, a scenario), for failure messages.
     source: str = ""
+
+
+class NotApplicable(Exception):
+    """The check does not concern this implementation; the message says why."""
+
+
+def not_applicable(check: Check, adapter: Adapter) -> str | None:
+    """Why ``check`` cannot concern ``adapter`` whatever it does, or ``None``: the check's event
+    travels only over transports the implementation does not use."""
+    carried = EVENT_TRANSPORTS.get(check.event_type or "")
+    if carried and not carried & adapter.transports:
+        return (
+            f"{check.event_type} travels only over {'/'.join(sorted(carried))}, and "
+            f"{adapter.name} connects over {'/'.join(sorted(adapter.transports))}"
+        )
+    return None
+
+
+def run_check(check: Check, driver: Driver) -> tuple[bool | None, str, bool]:
+    """Run ``check`` through ``driver``: ``(passed, message, applicable)``. ``passed`` is ``None``
+    when the implementation lacks a capability the check needs; a crash or a hang is a failure."""
+    reason = not_applicable(check, driver.adapter)
+    if reason:
+        return None, reason, False
+    try:
+        result = check.run(driver)
+    except NotApplicable as why:
+        return None, str(why), False
+    except NotImplementedCapability as missing:
+        return None, str(missing), True
+    except ImplementationFailed as crash:
+        return False, str(crash), True
+    return result.passed, result.message, True
 
 
 class ImplementationFailed(Exception):
@@ -102,9 +137,15 @@ class Driver:
         return self._call("building a client event", self.adapter.build_client, event)
 
     def require(self, capability: Capability) -> None:
-        """Raise :class:`NotImplementedCapability` now if the adapter lacks ``capability``."""
+        """Raise :class:`NotApplicable` now if ``capability`` belongs to a side of the connection the
+        implementation does not play, and :class:`NotImplementedCapability` if it lacks it."""
+        if capability.side not in self.adapter.sides:
+            raise NotApplicable(f"{self.adapter.name} plays the {'/'.join(sorted(self.adapter.sides))} side; only a {capability.side} needs to {capability.value}")
         if capability in self.adapter.missing:
             raise NotImplementedCapability(capability)
+
+    def plays(self, side: str) -> bool:
+        return side in self.adapter.sides
 
 
 def _first_line(error: BaseException) -> str:

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .checks import Check, Driver, ImplementationFailed, Result
+from .checks import Check, Driver, Result, run_check
 from .families import corpus, properties, snapshots
-from .implementations.adapter import Adapter, NotImplementedCapability
+from .implementations.adapter import Adapter
 from .implementations.broken import BROKEN, Broken
 
 FAMILIES = ("corpus", "snapshot", "property")
@@ -21,14 +21,14 @@ def all_checks(families: Iterable[str] = FAMILIES) -> dict[str, Check]:
 
 
 def run(adapter: Adapter, checks: Iterable[Check], timeout: float = 2.0) -> dict[str, Result]:
-    """Each check's result; a crash, a hang or a missing capability is a failed result."""
+    """Each check's result; a crash, a hang or a missing capability is a failed result, and a check
+    that does not apply is left out."""
     driver = Driver(adapter, timeout)
     results = {}
     for check in checks:
-        try:
-            results[check.id] = check.run(driver)
-        except (ImplementationFailed, NotImplementedCapability) as problem:
-            results[check.id] = Result(False, str(problem))
+        passed, message, applicable = run_check(check, driver)
+        if applicable:
+            results[check.id] = Result(bool(passed), message)
     return results
 
 
@@ -48,7 +48,7 @@ def matrix(families: Iterable[str] = FAMILIES, catalogue: Iterable[Broken] = BRO
     for broken in catalogue:
         results = run(broken.adapter(), checks.values(), timeout)
         caught = {family: sum(1 for check_id, result in results.items() if not result.passed and checks[check_id].family == family) for family in families}
-        missed = tuple(check_id for check_id in broken.caught_by if check_id in results and results[check_id].passed)
+        missed = tuple(check_id for check_id in broken.caught_by if check_id in checks and (check_id not in results or results[check_id].passed))
         rows.append(Row(broken, caught, missed))
     return rows
 

@@ -7,6 +7,11 @@
 | failed            | yes             | expected-fail    | no                             |
 | failed            | no              | fail             | MUST always, SHOULD with --strict, INFO never |
 | capability absent | –               | not-implemented  | as a failure of its level      |
+| does not apply    | no              | not-applicable   | no                             |
+| does not apply    | yes             | not-applicable   | yes: the entry is stale        |
+
+A check does not apply when it cannot concern the implementation whatever it does: an event that
+only another transport carries, a capability of the other side of the connection.
 """
 
 from __future__ import annotations
@@ -18,8 +23,8 @@ from typing import Any, Literal
 
 from .checks import Level
 
-Outcome = Literal["pass", "fail", "expected-fail", "unexpected-pass", "not-implemented"]
-OUTCOMES: tuple[Outcome, ...] = ("pass", "fail", "expected-fail", "unexpected-pass", "not-implemented")
+Outcome = Literal["pass", "fail", "expected-fail", "unexpected-pass", "not-implemented", "not-applicable"]
+OUTCOMES: tuple[Outcome, ...] = ("pass", "fail", "expected-fail", "unexpected-pass", "not-implemented", "not-applicable")
 
 
 def fails_run(level: Level, strict: bool) -> bool:
@@ -27,8 +32,10 @@ def fails_run(level: Level, strict: bool) -> bool:
     return level == "MUST" or (level == "SHOULD" and strict)
 
 
-def decide(*, passed: bool | None, level: Level, listed: bool, strict: bool) -> tuple[Outcome, bool]:
+def decide(*, passed: bool | None, level: Level, listed: bool, strict: bool, applicable: bool = True) -> tuple[Outcome, bool]:
     """The outcome and whether it fails the run. ``passed`` is ``None`` for a missing capability."""
+    if not applicable:
+        return "not-applicable", listed
     if passed is None:
         return "not-implemented", fails_run(level, strict) and not listed
     if passed:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from .checks import DEFAULT_CALL_TIMEOUT, Check, Driver, ImplementationFailed
-from .implementations import AdapterLoadError, NotImplementedCapability, load_adapter
+from .checks import DEFAULT_CALL_TIMEOUT, Check, Driver, run_check
+from .implementations import AdapterLoadError, load_adapter
 from .implementations.adapter import Adapter
 from .outcomes import Baseline, decide
 from .reports.json import CheckRecord, document, write
@@ -89,18 +89,15 @@ class ConformanceRun:
     def settle(self, check: Check) -> None:
         """Run one check and turn its result into an outcome, a report record and a test result."""
         driver = Driver(self.adapter, self.config.getoption("call_timeout"))
-        try:
-            result = check.run(driver)
-            passed, message = result.passed, result.message
-        except NotImplementedCapability as missing:
-            passed, message = None, str(missing)
-        except ImplementationFailed as crash:
-            passed, message = False, str(crash)
+        passed, message, applicable = run_check(check, driver)
         known = self.baseline.known_failures if self.baseline else {}
-        outcome, failing = decide(passed=passed, level=check.level, listed=check.id in known, strict=self.strict)
+        listed = check.id in known
+        outcome, failing = decide(passed=passed, level=check.level, listed=listed, strict=self.strict, applicable=applicable)
         if outcome == "unexpected-pass":
             message = f"passes, but the baseline lists it as a known failure ({known[check.id]!r}): remove the stale entry"
-        self.records.append(CheckRecord(check.id, check.family, check.event_type, check.level, outcome, message))
+        elif outcome == "not-applicable" and listed:
+            message = f"does not apply ({message}), but the baseline lists it as a known failure ({known[check.id]!r}): remove the stale entry"
+        self.records.append(CheckRecord(check.id, check.family, check.event_type, check.level, outcome, message, check.source))
         where = f"\n  input: {check.source}" if check.source else ""
         if failing:
             pytest.fail(f"{check.id} [{check.level}] {outcome} for {self.adapter.name}: {message}{where}", pytrace=False)
@@ -108,6 +105,8 @@ class ConformanceRun:
             pytest.xfail(f"known departure: {known[check.id]}")
         if outcome == "not-implemented":
             pytest.skip(f"{check.level} check not implemented: {message}")
+        if outcome == "not-applicable":
+            pytest.skip(f"not applicable: {message}")
 
 
 _RUN = pytest.StashKey[ConformanceRun]()

@@ -1,4 +1,5 @@
-"""``realtime-conformance schema``: print the JSON Schema of the reference models (or of fixture files)."""
+"""``realtime-conformance schema``: print the JSON Schema of the reference models, or of the suite's
+file formats (fixtures, transcript lines)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ def register(commands: Any) -> None:
     )
     schema.add_argument("--direction", choices=("client", "server"))
     schema.add_argument("--event", metavar="TYPE", help="one event type, e.g. response.done")
-    schema.add_argument("--fixture", action="store_true", help="print the schema of fixture files instead")
+    shipped = schema.add_mutually_exclusive_group()
+    shipped.add_argument("--fixture", action="store_true", help="print the schema of fixture files instead")
+    shipped.add_argument("--transcript", action="store_true", help="print the schema of one transcript line instead")
     schema.set_defaults(run=run)
 
 
@@ -30,6 +33,10 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from ..corpus import schema as fixture_schema
 
         return _print(fixture_schema())
+    if args.transcript:
+        from ..sessions.transcript import line_schema
+
+        return _print(line_schema())
     try:
         document = json_schema(args.direction, args.event)
     except KeyError:

@@ -1,9 +1,20 @@
 """The adapter protocol: what an implementation provides so that the suite can drive it.
 
 Everything crosses the boundary as wire JSON text or as JSON values, never as our models' objects,
-so that an adapter can equally wrap an in-process library or, later, a program in another
-language that speaks JSON lines over stdin/stdout. An adapter declares the capabilities it lacks;
-checks that need one get the outcome ``not-implemented``.
+so that an adapter can equally wrap an in-process library or a program in another language that
+speaks JSON lines over stdin/stdout.
+
+An adapter declares what the library is, so that every family judges it only on what it does:
+
+* ``sides``: which side of a connection the library plays. A client library parses server events
+  and sends client events; parsing client events is a server's or a proxy's job, so checks that
+  need it do not apply to a client library (outcome ``not-applicable``), and its client events
+  are judged on its send path instead.
+* ``transports``: how it reaches a server. Checks of events that only other transports carry
+  (``output_audio_buffer.*`` on WebRTC/SIP, DTMF on SIP) do not apply.
+* ``missing``: capabilities its side needs that it lacks. Checks that need one get the outcome
+  ``not-implemented``, which counts as a failure of the check's level.
+* ``language`` and ``dialect``, for reports.
 """
 
 from __future__ import annotations
@@ -12,7 +23,11 @@ import enum
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
+from ..protocol.names import TRANSPORTS, Transport
+
 Direction = Literal["client", "server"]
+#: The side of a connection a library plays.
+Side = Literal["client", "server"]
 
 
 class Capability(enum.Enum):
@@ -21,6 +36,11 @@ class Capability(enum.Enum):
     PARSE_CLIENT = "parse client events"
     DUMP_CLIENT = "dump client events"
     BUILD_CLIENT = "build client events through the send path"
+
+    @property
+    def side(self) -> Side:
+        """The side of a connection that needs this capability."""
+        return "server" if self in (Capability.PARSE_CLIENT, Capability.DUMP_CLIENT) else "client"
 
 
 class NotImplementedCapability(Exception):
@@ -51,8 +71,15 @@ class Adapter:
     the defaults raise :class:`NotImplementedCapability`."""
 
     name: ClassVar[str] = "unnamed"
-    #: Capabilities this implementation does not have.
+    #: Capabilities its side needs that this implementation does not have.
     missing: ClassVar[frozenset[Capability]] = frozenset()
+    #: The sides of a connection it plays (both by default, as the reference does).
+    sides: ClassVar[frozenset[Side]] = frozenset({"client", "server"})
+    #: The transports it can carry a session over (all by default).
+    transports: ClassVar[frozenset[Transport]] = frozenset(TRANSPORTS)
+    language: ClassVar[str] = "python"
+    #: The protocol variant it speaks.
+    dialect: ClassVar[str] = "ga"
 
     @property
     def version(self) -> str:
@@ -71,5 +98,12 @@ class Adapter:
         reference wire JSON), produced through the library's own send path."""
         raise NotImplementedCapability(Capability.BUILD_CLIENT)
 
-    def describe(self) -> dict[str, str]:
-        return {"name": self.name, "version": self.version}
+    def describe(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "language": self.language,
+            "dialect": self.dialect,
+            "sides": sorted(self.sides),
+            "transports": [transport for transport in TRANSPORTS if transport in self.transports],
+        }

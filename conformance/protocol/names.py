@@ -6,6 +6,8 @@ The two GA sets are disjoint, so the type alone tells the direction of an event;
 
 from __future__ import annotations
 
+from typing import Literal
+
 CLIENT_EVENT_TYPES: frozenset[str] = frozenset(
     {
         "session.update",
@@ -96,6 +98,21 @@ LEGACY_GA_ALIASES: dict[str, str] = {
 
 BETA_CLIENT_TYPES: frozenset[str] = frozenset({"transcription_session.update"})
 BETA_SERVER_TYPES: frozenset[str] = frozenset(BETA_RENAMES) - BETA_CLIENT_TYPES
+
+#: How a session is carried. On WebRTC and SIP the audio travels as media and only control events
+#: use the data channel (or the server-side WebSocket of the call).
+Transport = Literal["websocket", "webrtc", "sip"]
+TRANSPORTS: tuple[Transport, ...] = ("websocket", "webrtc", "sip")
+
+#: Events that only some transports carry: the spec marks the output audio buffer "WebRTC/SIP Only"
+#: and DTMF "SIP Only". On any other transport these events never occur.
+EVENT_TRANSPORTS: dict[str, frozenset[Transport]] = {
+    "output_audio_buffer.started": frozenset({"webrtc", "sip"}),
+    "output_audio_buffer.stopped": frozenset({"webrtc", "sip"}),
+    "output_audio_buffer.cleared": frozenset({"webrtc", "sip"}),
+    "output_audio_buffer.clear": frozenset({"webrtc", "sip"}),
+    "input_audio_buffer.dtmf_event_received": frozenset({"sip"}),
+}
 
 assert not CLIENT_EVENT_TYPES & SERVER_EVENT_TYPES
 assert len(CLIENT_EVENT_TYPES) == 11 and len(SERVER_EVENT_TYPES) == 46

@@ -10,7 +10,9 @@ from typing import Any
 
 from ..outcomes import OUTCOMES, Outcome
 
-SCHEMA_VERSION = 1
+#: 2: implementations describe their language, dialect, sides and transports; checks carry the
+#: input they ran on (``source``); the outcome ``not-applicable``.
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -21,9 +23,11 @@ class CheckRecord:
     level: str
     outcome: Outcome
     message: str
+    #: The input the check ran on: a fixture file, a scenario's snapshot, a transcript and line.
+    source: str = ""
 
 
-def document(implementation: dict[str, str], records: list[CheckRecord], *, strict: bool, baseline: str | None) -> dict[str, Any]:
+def document(implementation: dict[str, Any], records: list[CheckRecord], *, strict: bool, baseline: str | None) -> dict[str, Any]:
     counts = Counter(record.outcome for record in records)
     return {
         "report_version": SCHEMA_VERSION,
