@@ -116,7 +116,7 @@ class Driver:
             raise ImplementationFailed(self.hung)
         if "error" in box:
             error = box["error"]
-            if isinstance(error, NotImplementedCapability):
+            if isinstance(error, (NotImplementedCapability, NotApplicable)):
                 raise error
             raise ImplementationFailed(f"{what} raised {type(error).__name__}: {_first_line(error)}") from error
         return box["value"]

@@ -1,12 +1,14 @@
 """Exact comparison of JSON values, for checks that say "nothing lost, renamed, retyped or invented".
 
 Python's ``==`` is too forgiving for that: ``1 == 1.0 == True`` and it cannot say *where* two
-documents differ. :func:`first_difference` distinguishes every JSON type and names the path of the
-first difference in words a maintainer can act on.
+documents differ. :func:`differences` distinguishes every JSON type and names the path of each
+difference in words a maintainer can act on.
 """
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,32 +33,50 @@ def first_difference(expected: Any, actual: Any, path: str = ROOT, *, exact_numb
     With ``exact_numbers=False``, an integer and a float of the same value are the same JSON
     number (``1`` and ``1.0``); whether the float is allowed *there* is a question for the schema.
     """
+    return next(_differences(expected, actual, path, exact_numbers), None)
+
+
+def differences(expected: Any, actual: Any, *, exact_numbers: bool = True, limit: int | None = None) -> list[Difference]:
+    """Every place where ``actual`` differs from ``expected``, in document order (at most ``limit``),
+    so that a message names each real cause rather than the first of several."""
+    found = _differences(expected, actual, ROOT, exact_numbers)
+    return list(found if limit is None else itertools.islice(found, limit))
+
+
+def explain(found: list[Difference], total: int | None = None, shown: int = 3) -> str:
+    """``$.a: expected …, got …; $.b: …`` for the first ``shown`` differences, and how many more."""
+    total = len(found) if total is None else total
+    text = "; ".join(str(difference) for difference in found[:shown])
+    return text + (f" (and {total - shown} more)" if total > shown else "")
+
+
+def _differences(expected: Any, actual: Any, path: str, exact_numbers: bool) -> Iterator[Difference]:
     if not exact_numbers and _number(expected) and _number(actual):
-        return None if expected == actual else Difference(path, describe(expected), describe(actual))
+        if expected != actual:
+            yield Difference(path, describe(expected), describe(actual))
+        return
     if json_type(expected) != json_type(actual):
-        return Difference(path, describe(expected), describe(actual))
+        yield Difference(path, describe(expected), describe(actual))
+        return
     if isinstance(expected, dict):
         for key, value in expected.items():
             if key not in actual:
-                return Difference(child(path, key), describe(value), "absent (the member was dropped)")
-            found = first_difference(value, actual[key], child(path, key), exact_numbers=exact_numbers)
-            if found:
-                return found
+                yield Difference(child(path, key), describe(value), "absent (the member was dropped)")
+            else:
+                yield from _differences(value, actual[key], child(path, key), exact_numbers)
         for key in actual:
             if key not in expected:
-                return Difference(child(path, key), "absent", f"{describe(actual[key])} (a member was invented)")
-        return None
+                yield Difference(child(path, key), "absent", f"{describe(actual[key])} (a member was invented)")
+        return
     if isinstance(expected, list):
-        for index, (left, right) in enumerate(zip(expected, actual)):
-            found = first_difference(left, right, child(path, index), exact_numbers=exact_numbers)
-            if found:
-                return found
         if len(expected) != len(actual):
-            return Difference(path, describe(expected), describe(actual))
-        return None
+            yield Difference(path, describe(expected), describe(actual))
+            return
+        for index, (left, right) in enumerate(zip(expected, actual)):
+            yield from _differences(left, right, child(path, index), exact_numbers)
+        return
     if expected != actual:
-        return Difference(path, describe(expected, limit=80), describe(actual, limit=80))
-    return None
+        yield Difference(path, describe(expected, limit=80), describe(actual, limit=80))
 
 
 def _number(value: Any) -> bool:

@@ -317,6 +317,8 @@ def _expected(kind: str, ctx: dict[str, Any], message: str) -> str:
         return f"a string of at most {ctx['max_length']} characters"
     if kind == "too_short":
         return f"at least {ctx['min_length']} item(s)"
+    if kind == "too_long":
+        return f"at most {ctx['max_length']} item(s)"
     if kind == "string_pattern_mismatch":
         return f"a string matching {ctx['pattern']}"
     return _EXPECTED.get(kind, message)

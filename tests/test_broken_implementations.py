@@ -42,7 +42,7 @@ def test_each_broken_implementation_is_caught_where_catalogued(broken) -> None:
 def test_the_matrix_counts_failing_checks_per_family() -> None:
     rows = matrix(("corpus", "snapshot"), [b for b in BROKEN if b.name in ("drops-explicit-nulls-on-send", "loses-status-details")])
     by_name = {row.broken.name: row for row in rows}
-    assert by_name["drops-explicit-nulls-on-send"].caught["corpus"] == 0
+    assert by_name["drops-explicit-nulls-on-send"].caught["corpus"] >= 1  # client fixtures sent through the send path
     assert by_name["drops-explicit-nulls-on-send"].caught["snapshot"] >= 2
     assert by_name["loses-status-details"].caught["snapshot"] == 0
     assert all(not row.missed for row in rows)

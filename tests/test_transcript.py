@@ -42,6 +42,13 @@ def test_bare_events_take_their_direction_from_the_type() -> None:
     assert [(frame.line, frame.dir) for frame in found] == [(1, "client"), (2, "server"), (3, "server")]
 
 
+def test_a_bare_event_with_a_transcript_member_is_an_event_not_a_header() -> None:
+    line = '{"type": "conversation.item.input_audio_transcription.completed", "event_id": "e", "item_id": "i", "content_index": 0, "transcript": "hi"}'
+    transcript = parse_text(line + "\n" + line)
+    assert transcript.header_problem is None and transcript.header == Header()
+    assert [(frame.line, frame.event_type, frame.problem) for frame in transcript] == [(1, "conversation.item.input_audio_transcription.completed", None)] * 1 + [(2, "conversation.item.input_audio_transcription.completed", None)]
+
+
 def test_raw_and_binary_frames_are_kept() -> None:
     raw, binary = frames('{"dir": "server", "raw": "<html>bad gateway"}\n{"dir": "client", "binary": "AAEC"}')
     assert (raw.raw, raw.has_event, raw.problem) == ("<html>bad gateway", False, None)

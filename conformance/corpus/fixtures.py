@@ -20,6 +20,7 @@ from ..verdict import Direction
 
 FIXTURES_ROOT = Path(__file__).resolve().parents[1] / "data" / "fixtures"
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 Level = Literal["MUST", "SHOULD", "INFO"]
 
@@ -34,7 +35,23 @@ class Provenance(_Strict):
         "payload; or captured from a real session (then redacted)"
     )
     source: str = Field(min_length=1, description="how the payload was obtained, in a sentence")
-    url: str | None = Field(default=None, description="where the source is public")
+    url: str | None = Field(default=None, description="where the source is public; for a page that changes, a URL with a commit, or give `published`")
+    # What a captured payload needs said about it (issue 16): when and where it was read, what
+    # produced it, how it was recorded, and every way it differs from what went over the wire.
+    published: str | None = Field(default=None, pattern=_DATE, description="when the source published the payload (YYYY-MM-DD)")
+    retrieved: str | None = Field(default=None, pattern=_DATE, description="when we read the source (YYYY-MM-DD)")
+    server: str | None = Field(default=None, min_length=1, description="which server sent the payload, as the source says (e.g. 'OpenAI Realtime API')")
+    model: str | None = Field(default=None, min_length=1, description="the model the session ran, where the source says")
+    capture_method: str | None = Field(
+        default=None,
+        min_length=1,
+        description="how the payload was recorded: a raw frame log, or a client's logger that may re-serialize it (keys sorted, nulls dropped)",
+    )
+    alterations: list[Annotated[str, Field(min_length=1)]] | None = Field(
+        default=None,
+        description="every way the payload differs from the wire: audio shortened, strings redacted, ids elided by the publisher; "
+        "absent or empty when it is exactly as published",
+    )
 
 
 class Expectation(_Strict):

@@ -5,7 +5,9 @@
   not disappear (retire it with a reason: a tombstone); a retired id is never used again. So a
   renamed fixture — an old id gone, a new one unregistered — fails with a message saying so.
 * **Credentials.** No string in a fixture may look like an API key, an ephemeral client secret, a
-  bearer token or a JWT, and members named like secrets must hold a placeholder.
+  bearer token or a JWT, and members named like secrets must hold a placeholder. :func:`redact`
+  applies the same rules to a payload before it joins the corpus, so that what the scanner would
+  refuse is what gets replaced.
 * **Size.** A fixture file stays under :data:`SIZE_BUDGET`; audio is shortened, not carried whole.
 """
 
@@ -30,6 +32,7 @@ _SECRET_PATTERNS = {
 }
 _SECRET_NAMES = re.compile(r"^(authorization|api[_-]?key|client[_-]?secret|secret|access[_-]?token|refresh[_-]?token|password)$", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"^(|REDACTED|<[^>]*>|x+|\*+)$", re.IGNORECASE)
+REDACTED = "REDACTED"
 
 
 def load_registry(path: Path = REGISTRY) -> dict[str, Any]:
@@ -64,6 +67,11 @@ def _strings(value: Any, path: str = ROOT) -> Iterator[tuple[str, str | None, An
             yield from _strings(item, child(path, index))
 
 
+def credential_kind(text: str) -> str | None:
+    """What ``text`` looks like (``"an OpenAI API key"``, ...) when it holds a credential."""
+    return next((what for what, pattern in _SECRET_PATTERNS.items() if pattern.search(text)), None)
+
+
 def credential_problems(document: Any, where: str) -> list[str]:
     problems = []
     for path, name, value in _strings(document):
@@ -83,3 +91,34 @@ def size_problems(paths: Iterable[Path], budget: int = SIZE_BUDGET) -> list[str]
         for path in paths
         if (size := path.stat().st_size) > budget
     ]
+
+
+def redact(value: Any, path: str = ROOT) -> tuple[Any, list[str]]:
+    """A copy of ``value`` without credentials, and the JSON paths of what changed.
+
+    The rules are :func:`credential_problems`' own: every substring that looks like a key or token
+    becomes ``"REDACTED"`` (the rest of the string stays, so that an error message still reads),
+    and a member named like a secret that holds a string other than a placeholder becomes
+    ``"REDACTED"`` whole. What the scanner cannot see (a member *name* that looks like a key)
+    stays as it is, for the caller to refuse.
+    """
+    changed: list[str] = []
+    return _redacted(value, path, None, changed), changed
+
+
+def _redacted(value: Any, path: str, name: str | None, changed: list[str]) -> Any:
+    if isinstance(value, dict):
+        return {key: _redacted(item, child(path, key), key, changed) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_redacted(item, child(path, index), None, changed) for index, item in enumerate(value)]
+    if not isinstance(value, str):
+        return value
+    if name and _SECRET_NAMES.match(name) and not _PLACEHOLDER.match(value):
+        changed.append(path)
+        return REDACTED
+    redacted = value
+    for pattern in _SECRET_PATTERNS.values():
+        redacted = pattern.sub(REDACTED, redacted)
+    if redacted != value:
+        changed.append(path)
+    return redacted

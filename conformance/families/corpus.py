@@ -6,9 +6,15 @@ Per fixture, against the implementation:
 * ``lossless-dump`` — dumping it gives back every documented member: nothing lost, renamed, retyped
   or invented (same level);
 * ``unknown-fields-survive`` — members the spec does not document survive the dump (INFO);
-* ``rejects`` — an invalid payload is rejected (the fixture's level, SHOULD by default);
+* ``sends-unchanged`` — a valid client payload, sent through the library's send path, goes on the
+  wire unchanged (same level). This is how a client library is judged on client events: it sends
+  them; parsing them is a server's job, so the checks above do not apply to it for client payloads;
+* ``rejects`` — an invalid payload is rejected or ignored, not accepted (the fixture's level,
+  SHOULD by default);
 * ``tolerates-unknown-type`` — an unknown or beta event type neither crashes the parser nor is
-  mistaken for another type (MUST);
+  reported as another type (MUST);
+* ``not-typed-as-known-event`` — nor does it come back as an object of a known event's class (SHOULD:
+  code that dispatches on the class misroutes it, though the library reports the right type);
 * ``well-formed`` — a fixture file that cannot be read fails this one check instead of the run.
 """
 
@@ -23,7 +29,8 @@ from ..compare import first_difference
 from ..jsonpath import MISSING, lookup
 from ..protocol.names import BETA_RENAMES
 from ..verdict import Verdict
-from .roundtrip import dump_after_parse, lossless, parse_as_itself, rejects
+from ..protocol.names import CLIENT_EVENT_TYPES, SERVER_EVENT_TYPES
+from .roundtrip import dump_after_parse, lossless, parse_as_itself, rejects, sends_unchanged
 
 FAMILY = "corpus"
 
@@ -60,10 +67,16 @@ def _checks_for(fixture: corpus.Fixture) -> list[Check]:
         ]
         if reference.unknown_fields:
             found.append(_check(fixture, "unknown-fields-survive", "INFO", lambda driver: _unknown_survive(driver, fixture, text, reference)))
+        if fixture.direction == "client":
+            ignored = [u.path for u in reference.unknown_fields]
+            found.append(_check(fixture, "sends-unchanged", fixture.level, lambda driver: sends_unchanged(driver, fixture.payload, ignored)))
         return found
     if expected == "invalid":
         return [_check(fixture, "rejects", fixture.level, lambda driver: _rejects(driver, fixture, text))]
-    return [_check(fixture, "tolerates-unknown-type", "MUST", lambda driver: _tolerates(driver, fixture, text))]
+    return [
+        _check(fixture, "tolerates-unknown-type", "MUST", lambda driver: _tolerates(driver, fixture, text)),
+        _check(fixture, "not-typed-as-known-event", "SHOULD", lambda driver: _not_typed_as_known(driver, fixture, text)),
+    ]
 
 
 def _well_formed(error: corpus.LoadError) -> Check:
@@ -103,3 +116,19 @@ def _tolerates(driver: Driver, fixture: corpus.Fixture, text: str) -> Result:
     if parsed.outcome != "accepted" or parsed.event_type in (kind, BETA_RENAMES.get(str(kind))):
         return PASS
     return fail(f"mistook the {fixture.expect.verdict} event {kind!r} for {parsed.event_type!r}")
+
+
+_KNOWN_TYPES = CLIENT_EVENT_TYPES | SERVER_EVENT_TYPES
+
+
+def _not_typed_as_known(driver: Driver, fixture: corpus.Fixture, text: str) -> Result:
+    parsed = driver.parse(fixture.direction, text)
+    kind = fixture.payload.get("type")
+    if parsed.outcome != "accepted" or parsed.model_type is None or parsed.model_type not in _KNOWN_TYPES:
+        return PASS
+    if parsed.model_type in (kind, BETA_RENAMES.get(str(kind))):
+        return PASS
+    return fail(
+        f"the {fixture.expect.verdict} event {kind!r} came back as an object of the {parsed.model_type} event's class "
+        f"(it reports type {parsed.event_type!r}); code that dispatches on the class misroutes it"
+    )

@@ -3,8 +3,11 @@ the examples someone wrote down. Events are generated from the reference JSON Sc
 (:mod:`conformance.generation`) for each of the 57 event types:
 
 * ``lossless-round-trip`` — the implementation's parse then dump gives back the event (MUST);
+* ``sends-unchanged`` — for the 11 client events, the library's send path puts the event on the
+  wire unchanged (MUST): how a client library is judged on client events, since parsing them is
+  a server's job;
 * ``rejects-invalid`` — a generated invalid variant (a required member removed, a value of the
-  wrong type, an enum value outside its set) is rejected (SHOULD).
+  wrong type, an enum value outside its set) is rejected or ignored, not accepted (SHOULD).
 
 A failure reports the minimal event Hypothesis shrank it to and how to replay it.
 """
@@ -20,7 +23,7 @@ from ..implementations.adapter import Capability, Direction
 from ..jsonpath import ROOT, child
 from ..protocol import CLIENT_EVENT_MODELS
 from ..schema import event_types
-from .roundtrip import lossless
+from .roundtrip import lossless, sends_unchanged
 
 FAMILY = "property"
 
@@ -36,6 +39,8 @@ def checks() -> list[Check]:
     for event_type in event_types():
         direction: Direction = "client" if event_type in CLIENT_EVENT_MODELS else "server"
         found.append(_check(event_type, "lossless-round-trip", "MUST", direction, _lossless_property))
+        if direction == "client":
+            found.append(_check(event_type, "sends-unchanged", "MUST", direction, _sends_property))
         found.append(_check(event_type, "rejects-invalid", "SHOULD", direction, _rejects_property))
     return found
 
@@ -80,6 +85,23 @@ def _lossless_property(driver: Driver, direction: Direction, event_type: str) ->
     return round_trip
 
 
+def _sends_property(driver: Driver, direction: Direction, event_type: str) -> Any:
+    from hypothesis import given
+
+    driver.require(Capability.BUILD_CLIENT)
+
+    @given(generation.events(event_type))
+    def sent_unchanged(event: dict[str, Any]) -> None:
+        try:
+            result = sends_unchanged(driver, event)
+        except ImplementationFailed as crash:
+            raise _Counterexample(str(crash), event) from None
+        if not result.passed:
+            raise _Counterexample(result.message, event)
+
+    return sent_unchanged
+
+
 def _rejects_property(driver: Driver, direction: Direction, event_type: str) -> Any:
     from hypothesis import assume, given
     from hypothesis import strategies as st
@@ -95,9 +117,9 @@ def _rejects_property(driver: Driver, direction: Direction, event_type: str) -> 
             parsed = driver.parse(direction, json.dumps(mutant, ensure_ascii=False))
         except ImplementationFailed as crash:
             raise _Counterexample(str(crash), mutant) from None
-        if parsed.outcome != "rejected":
+        if parsed.outcome == "accepted":
             error = verdict.errors[0]
-            raise _Counterexample(f"{parsed.outcome} an invalid event ({change}; {error.path}: expected {error.expected}, got {error.got})", mutant)
+            raise _Counterexample(f"accepted an invalid event ({change}; {error.path}: expected {error.expected}, got {error.got})", mutant)
 
     return rejected
 

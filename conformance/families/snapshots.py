@@ -4,13 +4,14 @@ For each scenario of :mod:`conformance.scenarios` the implementation builds the 
 through its own send path, and the wire JSON must equal the canonical snapshot
 ``snapshots/<scenario-id>.json`` (MUST), explicit nulls included. Snapshots are written only from
 the reference implementation (``--snapshot-update``), and every implementation is compared with
-the same files. A generated ``event_id`` is volatile: when the scenario has none, it is excluded
-from the comparison; when the scenario has one, it must be sent unchanged.
+the same files. What a sender may add is volatile (:func:`roundtrip.volatile_paths`): an
+``event_id`` or an ``item.id`` the scenario did not give is left out of the comparison, but must
+still make a valid client event; one the scenario gave must be sent unchanged. A null that cannot
+differ from leaving the member out (:data:`roundtrip.NULL_EQUALS_ABSENT`) may be left out.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,11 @@ from collections.abc import Callable
 from syrupy.extensions.json import JSONSnapshotExtension
 from syrupy.filters import paths
 
-from ..checks import PASS, Check, Driver, Result, fail
-from ..compare import first_difference
+from ..checks import Check, Driver, Result, fail
+from ..compare import differences, explain
 from ..corpus.scenarios import SCENARIOS_BY_ID, Scenario
+from ..jsonpath import without
+from .roundtrip import SHOWN, canonical_sent, send, valid_sent, volatile_paths
 
 FAMILY = "snapshot"
 SNAPSHOTS_ROOT = Path(__file__).resolve().parents[1] / "data" / "snapshots"
@@ -47,7 +50,17 @@ Matcher = Callable[[Scenario, Any, list[str]], bool]
 def syrupy_matcher(snapshot: Any) -> Matcher:
     """Compare through syrupy (so that ``--snapshot-update`` writes the files); for pytest runs."""
     assertion = snapshot.with_defaults(extension_class=ScenarioSnapshots)
-    return lambda scenario, sent, volatile: assertion(name=scenario.id, exclude=paths(*volatile) if volatile else None) == sent
+
+    def matches(scenario: Scenario, sent: Any, volatile: list[str]) -> bool:
+        excluded = paths(*(_syrupy_path(path) for path in volatile)) if volatile else None
+        return assertion(name=scenario.id, exclude=excluded) == canonical_sent(scenario.event, sent)
+
+    return matches
+
+
+def _syrupy_path(path: str) -> str:
+    """``$.item.id`` as syrupy's ``paths()`` names it: ``item.id``."""
+    return path.removeprefix("$.")
 
 
 def stored_matcher(scenario: Scenario, sent: Any, volatile: list[str]) -> bool:
@@ -55,8 +68,7 @@ def stored_matcher(scenario: Scenario, sent: Any, volatile: list[str]) -> bool:
     stored = SNAPSHOTS_ROOT / f"{scenario.id}.json"
     if not stored.exists() or not isinstance(sent, dict):
         return False
-    sent = {key: value for key, value in sent.items() if key not in volatile}
-    return first_difference(json.loads(stored.read_text()), sent) is None
+    return not differences(without(json.loads(stored.read_text()), volatile), without(canonical_sent(scenario.event, sent), volatile), limit=1)
 
 
 def checks(matcher: Matcher = stored_matcher) -> list[Check]:
@@ -69,15 +81,14 @@ def check(scenario: Scenario, matcher: Matcher) -> Check:
     """The snapshot check of one scenario."""
 
     def run(driver: Driver) -> Result:
-        text = driver.build_client(copy.deepcopy(scenario.event))
-        try:
-            sent = json.loads(text)
-        except (TypeError, ValueError) as error:
-            return fail(f"sent text that is not JSON ({error}): {str(text)[:200]}")
-        volatile = [] if "event_id" in scenario.event else ["event_id"]
-        if matcher(scenario, sent, volatile):
-            return PASS
-        return fail(_explain(scenario, sent, volatile))
+        sent, result = send(driver, scenario.event)
+        if not result.passed:
+            return result
+        volatile = volatile_paths(scenario.event)
+        if not matcher(scenario, sent, volatile):
+            return fail(_explain(scenario, sent, volatile))
+        # What the sender added in place of the volatile members must still make a valid event.
+        return valid_sent(sent)
 
     return Check(id=f"{FAMILY}/{scenario.id}/wire", family=FAMILY, level="MUST", run=run, event_type=scenario.event_type, source=f"snapshots/{scenario.id}.json")
 
@@ -86,11 +97,12 @@ def _explain(scenario: Scenario, sent: Any, volatile: list[str]) -> str:
     stored = SNAPSHOTS_ROOT / f"{scenario.id}.json"
     if not stored.exists():
         return f"no snapshot for this scenario yet; write it from the reference: pytest --pyargs conformance -k {scenario.id} --snapshot-update"
-    expected = json.loads(stored.read_text())
-    if isinstance(sent, dict):
-        sent = {key: value for key, value in sent.items() if key not in volatile}
-    difference = first_difference(expected, sent)
-    return f"the sent JSON differs from the snapshot at {difference}" if difference else "the sent JSON differs from the snapshot"
+    expected = without(json.loads(stored.read_text()), volatile)
+    found = differences(expected, without(canonical_sent(scenario.event, sent), volatile))
+    if not found:
+        return "the sent JSON differs from the snapshot"
+    where = "1 place" if len(found) == 1 else f"{len(found)} places"
+    return f"the sent JSON differs from the snapshot at {where}: {explain(found, shown=SHOWN)}"
 
 
 def unused(root: Path = SNAPSHOTS_ROOT) -> list[Path]:

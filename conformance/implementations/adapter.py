@@ -14,6 +14,9 @@ An adapter declares what the library is, so that every family judges it only on 
   (``output_audio_buffer.*`` on WebRTC/SIP, DTMF on SIP) do not apply.
 * ``missing``: capabilities its side needs that it lacks. Checks that need one get the outcome
   ``not-implemented``, which counts as a failure of the check's level.
+* ``nulls_distinct``: whether its application can tell a member the server sent as ``null`` from
+  one it left out. Not where the library hands events over as objects read by attribute (both are
+  ``None``) and offers no JSON of them: then parse-then-dump checks compare with nulls left out.
 * ``language`` and ``dialect``, for reports.
 """
 
@@ -55,15 +58,18 @@ class NotImplementedCapability(Exception):
 class Parsed:
     """What an implementation made of one payload.
 
-    ``accepted``: it produced an object (``obj``), claiming to be the event ``event_type``;
-    ``ignored``: it declined the event without an error (how a tolerant receive loop skips types
-    it does not know); ``rejected``: it refused it, raising or reporting an error (``detail``).
+    ``accepted``: it produced an object (``obj``), claiming to be the event ``event_type`` (what the
+    library reports, e.g. the object's ``type``, which its own dispatch uses); ``ignored``: it
+    declined the event without an error (how a tolerant receive loop skips types it does not know);
+    ``rejected``: it refused it, raising or reporting an error (``detail``). ``model_type`` is the
+    event type the object's *class* stands for, where the library's objects have one per type.
     """
 
     outcome: Literal["accepted", "ignored", "rejected"]
     event_type: str | None = None
     obj: Any = None
     detail: str = ""
+    model_type: str | None = None
 
 
 class Adapter:
@@ -77,6 +83,8 @@ class Adapter:
     sides: ClassVar[frozenset[Side]] = frozenset({"client", "server"})
     #: The transports it can carry a session over (all by default).
     transports: ClassVar[frozenset[Transport]] = frozenset(TRANSPORTS)
+    #: Whether an application can tell an explicit null from an absent member in what it parsed.
+    nulls_distinct: ClassVar[bool] = True
     language: ClassVar[str] = "python"
     #: The protocol variant it speaks.
     dialect: ClassVar[str] = "ga"

@@ -188,6 +188,10 @@ def _new_event_id(event: Json) -> Json:
     return {**event, "event_id": f"evt_{uuid.uuid4().hex}"} if "event_id" in event else event
 
 
+def _stamp_event_id(value: Any) -> Callable[[Json], Json]:
+    return lambda event: event if "event_id" in event else {**event, "event_id": value}
+
+
 def _default_modalities(event: Json) -> Json:
     session = event.get("session")
     if isinstance(session, dict) and session.get("type") == "realtime" and "output_modalities" not in session:
@@ -234,6 +238,9 @@ BROKEN: tuple[Broken, ...] = (
     Broken("unknown-type-as-first-event", "turns an unknown event type into the union's first member (conversation.created)",
            ("corpus/unknown-type-xai-ping/tolerates-unknown-type",),
            parse=_unknown_types(lambda r, d, t, p: Parsed("accepted", "conversation.created", None))),
+    Broken("unknown-type-in-a-known-class", "reports an unknown event's own type, but as an object of conversation.created's class",
+           ("corpus/unknown-type-xai-ping/not-typed-as-known-event", "corpus/beta-response-audio-delta/not-typed-as-known-event"),
+           parse=_unknown_types(lambda r, d, t, p: Parsed("accepted", _event_type(t), None, model_type="conversation.created"))),
     Broken("beta-name-as-text-delta", "routes the beta response.audio.delta to the text-delta handler",
            ("corpus/beta-response-audio-delta/tolerates-unknown-type",),
            parse=_unknown_types(lambda r, d, t, p: Parsed("accepted", "response.output_text.delta", None))),
@@ -299,7 +306,8 @@ BROKEN: tuple[Broken, ...] = (
            ("corpus/speech-started/lossless-dump", "property/conversation.item.truncated/lossless-round-trip"), dump=_on_dump(lambda w: _values(w, _as_float))),
     # --- what it sends --------------------------------------------------------------------------
     Broken("drops-explicit-nulls-on-send", "drops explicit nulls when sending: turn_detection: null never disables VAD",
-           ("snapshot/session-update-turn-detection-null/wire", "snapshot/session-update-tracing-null/wire"), send=_drop_nulls),
+           ("snapshot/session-update-turn-detection-null/wire", "snapshot/session-update-transcription-and-noise-reduction-off/wire",
+            "corpus/client-session-update-vad-disabled/sends-unchanged"), send=_drop_nulls),
     Broken("injects-defaults-on-send", "always sends output_modalities [\"audio\"]",
            ("snapshot/session-update-tracing-auto/wire", "snapshot/session-update-server-vad/wire"), send=_default_modalities),
     Broken("beta-session-fields-on-send", "sends the beta modalities instead of output_modalities",
@@ -308,6 +316,10 @@ BROKEN: tuple[Broken, ...] = (
            ("snapshot/item-create-with-ids/wire",), send=_new_item_ids),
     Broken("regenerates-event-ids-on-send", "replaces the event id the caller chose",
            ("snapshot/input-audio-buffer-append-with-event-id/wire", "snapshot/item-create-with-ids/wire"), send=_new_event_id),
+    Broken("overlong-generated-event-ids", "stamps a 600-character event_id on events the caller gave none",
+           ("snapshot/response-create-default/wire", "corpus/client-commit-no-event-id/sends-unchanged"), send=_stamp_event_id("e" * 600)),
+    Broken("null-generated-event-ids", "sends event_id: null when the caller gave none",
+           ("snapshot/input-audio-buffer-commit/wire", "property/input_audio_buffer.commit/sends-unchanged"), send=_stamp_event_id(None)),
     Broken("numbers-as-strings-on-send", "sends integers as strings",
            ("snapshot/item-truncate/wire", "snapshot/session-update-server-vad/wire"), send=_numbers_as_strings),
     Broken("forced-tool-choice-as-auto", "cannot send a tool_choice object and sends auto instead",

@@ -1,10 +1,17 @@
 """pipecat-ai's OpenAI Realtime models, ``pipecat.services.openai.realtime.events``.
 
+pipecat is a client library: ``OpenAIRealtimeLLMService`` opens a WebSocket to the server (it has
+no WebRTC or SIP path), parses what the server sends and sends client events. So the adapter
+drives exactly those two paths; client events are judged on what pipecat sends, never parsed.
+
 Receiving: ``parse_server_event`` (``json.loads``, a lookup in its table of 31 GA types, then
 ``model_validate``). It returns ``None`` for a type it has no model for and raises on anything it
-cannot validate. Sending: ``send_client_event`` is ``json.dumps(event.model_dump(exclude_none=True))``.
-pipecat has no client-event union, so client payloads are parsed with the class registered for
-their type.
+cannot validate. The service's receive loop then reads the model's attributes, so the dump is
+:func:`~conformance.implementations.views.application_view` of the model: what the service sees,
+where a null and an absent member are the same ``None`` (``nulls_distinct = False``).
+
+Sending: ``send_client_event`` is ``json.dumps(event.model_dump(exclude_none=True))`` of the
+event class registered for the type, built from the caller's values, as the service builds them.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import logging
 from typing import Any
 
 from .adapter import Adapter, Direction, Parsed
+from .views import application_view
 
 
 def _events() -> Any:
@@ -26,6 +34,11 @@ def _events() -> Any:
 
 class PipecatAdapter(Adapter):
     name = "pipecat"
+    sides = frozenset({"client"})
+    transports = frozenset({"websocket"})
+    #: The service reads the models' attributes and never serializes a server event: a null and an
+    #: absent member are both None to it.
+    nulls_distinct = False
 
     def __init__(self) -> None:
         self.events = _events()
@@ -41,26 +54,16 @@ class PipecatAdapter(Adapter):
         return importlib.metadata.version("pipecat-ai")
 
     def parse(self, direction: Direction, text: str) -> Parsed:
-        if direction == "server":
-            try:
-                event = self.events.parse_server_event(text)
-            except Exception as error:  # pipecat signals every failure this way
-                return Parsed("rejected", detail=_summary(error))
-            if event is None:
-                return Parsed("ignored")
-            return Parsed("accepted", event.type, event)
-        payload = json.loads(text)
-        cls = self.client_classes.get(payload.get("type")) if isinstance(payload, dict) else None
-        if cls is None:
-            return Parsed("ignored")
         try:
-            event = cls.model_validate(payload)
-        except Exception as error:
+            event = self.events.parse_server_event(text)
+        except Exception as error:  # pipecat signals every failure this way
             return Parsed("rejected", detail=_summary(error))
-        return Parsed("accepted", event.type, event)
+        if event is None:
+            return Parsed("ignored")
+        return Parsed("accepted", event.type, event, model_type=type(event).model_fields["type"].default)
 
     def dump(self, direction: Direction, obj: Any) -> Any:
-        return obj.model_dump(mode="json", exclude_none=True)
+        return application_view(obj)
 
     def build_client(self, event: dict[str, Any]) -> str:
         cls = self.client_classes.get(event["type"])

@@ -1,4 +1,9 @@
-"""The 11 GA client events and their union, discriminated on ``type``."""
+"""The 11 GA client events and their union, discriminated on ``type``.
+
+The classes are written once, like every model; the union and :data:`CLIENT_EVENT_MODELS` hold
+their *request forms* (:mod:`.requests`), which follow the spec's nullability for what a client
+sends.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, TypeAdapter
 
 from .base import Base64, ClientEventId, Model
+from .requests import request_form
 from .items import ConversationItem
 from .response import ResponseCreateParams
 from .session import SessionConfig
@@ -74,7 +80,7 @@ class ResponseCancel(ClientEvent):
 
 
 CLIENT_EVENT_MODELS: dict[str, type[ClientEvent]] = {
-    cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]
+    cls.model_fields["type"].annotation.__args__[0]: request_form(cls)  # type: ignore[union-attr]
     for cls in ClientEvent.__subclasses__()
 }
 

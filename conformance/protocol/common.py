@@ -57,10 +57,11 @@ TurnDetection = Annotated[Union[ServerVAD, SemanticVAD], Field(discriminator="ty
 
 
 class TranscriptionTurnDetectionEcho(Model):
-    """Turn detection as a transcription session echoes it: the spec inlines an untyped
-    server-VAD-like object here instead of ``RealtimeTurnDetection``, with ``type`` a plain string."""
+    """Turn detection as a transcription session echoes it: the spec inlines a server-VAD-like
+    object here instead of ``RealtimeTurnDetection``. ``type`` is a plain string in the schema, but
+    its description is exact: "Type of turn detection, only ``server_vad`` is currently supported"."""
 
-    type: str | None = None
+    type: Literal["server_vad"] | None = None
     threshold: Number | None = None
     prefix_padding_ms: int | None = None
     silence_duration_ms: int | None = None

@@ -4,11 +4,17 @@ Three item variants share ``type: "message"``, so messages are discriminated twi
 and then by ``role``. No content part lists ``type`` as required in the spec, so content parts are
 one model per role with an optional ``type`` rather than a union.
 
-Assistant content uses the GA names ``output_text`` / ``output_audio``. Two spec examples
-(``conversation.item.retrieved``, ``response.output_item.done``) still put the beta names
-``text`` / ``audio`` there; the GA schema rejects them and so do we, with an error that names the
-GA spelling. The streaming ``part`` of ``response.content_part.*`` is a different object whose
-enum really is ``text`` / ``audio`` (see ``server_events.ContentPart``).
+Assistant content uses the GA names ``output_text`` / ``output_audio``. The spec contradicts
+itself here: its schema allows only those, while its own examples of ``conversation.item.retrieved``
+and ``response.output_item.done`` put the beta names ``text`` / ``audio`` there, and SDK fixes
+(openai-agents-python, openai-agents-js, May 2026) report that servers sent both. A reader cannot be
+called wrong for following either half, so in what a server sends we accept both vocabularies, and
+the corpus fixtures that use the beta one are INFO: a library may accept or refuse them. What a
+client sends is held to the schema (``requests.REQUEST_CONSTRAINTS``). The streaming ``part`` of
+``response.content_part.*`` is a different object whose enum really is ``text`` / ``audio`` (see
+``server_events.ContentPart``).
+
+``response.create`` input may also hold references to existing items (:class:`ItemReference`).
 """
 
 from __future__ import annotations
@@ -35,7 +41,8 @@ class UserContent(Model):
 
 
 class AssistantContent(Model):
-    type: Literal["output_text", "output_audio"] | None = None
+    #: ``text`` / ``audio``: the beta vocabulary, which the spec's own examples still use (see above).
+    type: Literal["output_text", "output_audio", "text", "audio"] | None = None
     text: str | None = None
     audio: Base64 | None = None
     transcript: str | None = None
@@ -142,10 +149,21 @@ class MCPToolCall(Model):
     error: MCPCallError | None = None
 
 
+class ItemReference(Model):
+    """A reference to an item already in the session, only in ``response.create`` input. The GA
+    schema dropped it (``RealtimeConversationItemWithReference`` is defined but referenced by
+    nothing), yet the event's description says input accepts "raw Items and references to existing
+    Items", the field's says it "can include references to items that previously appeared in the
+    session using their id", and the spec's example sends one. The text and the example win."""
+
+    type: Literal["item_reference"]
+    id: str
+
+
 Message = Annotated[Union[SystemMessage, UserMessage, AssistantMessage], Field(discriminator="role")]
 
-#: Any conversation item. ``item_reference`` is not among them: GA dropped it from the schema
-#: (though not from one example), so an ``input`` list that uses it is invalid.
+#: Any conversation item. ``item_reference`` is not among them: it is not an item of the
+#: conversation but a pointer to one, only valid in ``response.create`` input (:data:`InputItem`).
 ConversationItem = Annotated[
     Union[
         Message,
@@ -155,6 +173,21 @@ ConversationItem = Annotated[
         MCPApprovalResponse,
         MCPListTools,
         MCPToolCall,
+    ],
+    Field(discriminator="type"),
+]
+
+#: What ``response.create`` input holds: items, or references to existing items.
+InputItem = Annotated[
+    Union[
+        Message,
+        FunctionCall,
+        FunctionCallOutput,
+        MCPApprovalRequest,
+        MCPApprovalResponse,
+        MCPListTools,
+        MCPToolCall,
+        ItemReference,
     ],
     Field(discriminator="type"),
 ]

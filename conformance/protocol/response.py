@@ -16,7 +16,7 @@ from .common import (
     ToolChoice,
     VoiceOrCustom,
 )
-from .items import ConversationItem
+from .items import ConversationItem, InputItem
 from .session import Modality
 
 
@@ -44,7 +44,7 @@ class ResponseCreateParams(Model):
     conversation: str | None = None
     metadata: Metadata | None = None
     prompt: Prompt | None = None
-    input: list[ConversationItem] | None = None
+    input: list[InputItem] | None = None
 
 
 class StatusError(Model):

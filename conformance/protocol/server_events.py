@@ -44,8 +44,9 @@ class SessionUpdated(ServerEvent):
 
 class Conversation(Model):
     id: str | None = None
-    #: A plain string in the spec ("must be ``realtime.conversation``").
-    object: str | None = None
+    #: Typed a plain string in the schema, but its description is exact: "The object type, must be
+    #: ``realtime.conversation``". A reader that refuses any other value follows the spec.
+    object: Literal["realtime.conversation"] | None = None
 
 
 class ConversationCreated(ServerEvent):

@@ -151,7 +151,7 @@ def read_lines(lines: Iterable[tuple[int, bytes]]) -> Transcript:
     if first is None:
         return Transcript(None, Header())
     number, _, value, problem = first
-    if isinstance(value, dict) and "transcript" in value:
+    if _is_header(value):
         header, problem = _header(number, value, problem)
         return Transcript(None, header, problem, (_frame(*item) for item in decoded))
     return Transcript(None, Header(), None, (_frame(*item) for item in itertools.chain([first], decoded)))
@@ -165,6 +165,12 @@ def parse_text(text: str) -> Transcript:
 def _lines(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
     with stream:
         yield from enumerate(stream, start=1)
+
+
+def _is_header(value: Any) -> bool:
+    """A header line: ``transcript`` and neither ``type`` nor ``dir`` (a bare
+    ``…input_audio_transcription.completed`` event has a ``transcript`` member too)."""
+    return isinstance(value, dict) and "transcript" in value and "type" not in value and "dir" not in value
 
 
 def _decode(number: int, text: bytes) -> tuple[Any, LineProblem | None]:
@@ -206,7 +212,7 @@ def _frame(number: int, text: bytes, value: Any, problem: LineProblem | None) ->
         return broken(problem)
     if not isinstance(value, dict):
         return broken(LineProblem(number, ROOT, "a JSON object (a transcript line)", describe(value)))
-    if "transcript" in value:
+    if _is_header(value):
         return broken(LineProblem(number, "$.transcript", "the header only on the first line", "a header here"))
     if "dir" not in value and "event" not in value and "raw" not in value:
         return _bare(number, value)

@@ -25,7 +25,7 @@ CHECK = "corpus/invalid-speech-started-ms-as-string/rejects"
 def test_a_listed_failure_is_expected(run_suite, pytester) -> None:
     path = baseline(pytester.path / "lax.json", "lax", {CHECK: "coerces numeric strings"})
     result, report = run_suite("--realtime-impl", write_adapter(pytester, LAX), "--baseline", path, "--strict")
-    result.assert_outcomes(passed=3, xfailed=1)
+    result.assert_outcomes(passed=4, xfailed=1)
     assert outcomes(report)[CHECK] == "expected-fail"
     assert report["options"]["baseline"] == path
 

@@ -9,12 +9,20 @@ from conformance.corpus.scenarios import SCENARIOS
 def test_the_report_lists_every_check_with_its_fields(run_suite) -> None:
     result, report = run_suite(selection=None)
     assert result.ret == 0
-    assert report["implementation"] == {"name": "reference", "version": report["implementation"]["version"]}
+    assert report["implementation"] == {
+        "name": "reference",
+        "version": report["implementation"]["version"],
+        "language": "python",
+        "dialect": "ga",
+        "sides": ["client", "server"],
+        "transports": ["websocket", "webrtc", "sip"],
+    }
     expected = {check.id for check in corpus.checks() + properties.checks()} | {f"snapshot/{s.id}/wire" for s in SCENARIOS}
     assert {check["id"] for check in report["checks"]} == expected
     assert {check["family"] for check in report["checks"]} == {"corpus", "snapshot", "property"}
     for check in report["checks"]:
-        assert set(check) == {"id", "family", "event_type", "level", "outcome", "message"}
+        assert set(check) == {"id", "family", "event_type", "level", "outcome", "message", "source"}
+        assert check["source"], check["id"]
         assert check["level"] in ("MUST", "SHOULD", "INFO")
     assert report["summary"]["pass"] == len(report["checks"])
 

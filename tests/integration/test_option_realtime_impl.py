@@ -21,7 +21,7 @@ class Adapter(ReferenceAdapter):
 
 def test_the_reference_is_the_default_and_passes(run_suite) -> None:
     result, report = run_suite()
-    result.assert_outcomes(passed=4)
+    result.assert_outcomes(passed=5)
     assert report["implementation"]["name"] == "reference"
     assert set(outcomes(report).values()) == {"pass"}
 
@@ -37,7 +37,7 @@ def test_an_import_path_loads_an_adapter_and_a_broken_one_fails_naming_check_and
     result, report = run_suite("--realtime-impl", write_adapter(pytester, BROKEN_DUMP))
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines([
-        "*corpus/speech-started/lossless-dump [[]MUST] fail for drops-item-id: the dump differs at $.item_id: expected string *, got absent (the member was dropped)*",
+        "*corpus/speech-started/lossless-dump [[]MUST] fail for drops-item-id: the dump differs at 1 place: $.item_id: expected string *, got absent (the member was dropped)*",
         "*input: fixtures/server/input_audio_buffer.speech_started/speech-started.json*",
     ])
     assert outcomes(report)["corpus/speech-started/lossless-dump"] == "fail"
@@ -62,11 +62,12 @@ class Adapter(ReferenceAdapter):
 
 def test_a_hanging_or_crashing_implementation_fails_those_checks_and_the_run_goes_on(run_suite, pytester) -> None:
     result, report = run_suite("--realtime-impl", write_adapter(pytester, HANGS_AND_CRASHES), "--call-timeout", "1")
-    result.assert_outcomes(passed=1, failed=3)
+    result.assert_outcomes(passed=2, failed=3)
     messages = {check["id"]: check["message"] for check in report["checks"]}
     assert "did not return within 1 s (hanging)" in messages["corpus/unknown-type-xai-ping/tolerates-unknown-type"]
+    assert "did not return within 1 s (hanging)" in messages["corpus/unknown-type-xai-ping/not-typed-as-known-event"]
     assert "raised MemoryError: boom" in messages["corpus/speech-started/parses"]
-    assert report["summary"]["fail"] == 4  # the SHOULD one is reported, without failing the run
+    assert report["summary"]["fail"] == 5  # the two SHOULD ones are reported, without failing the run
 
 
 MISSING_CLIENT_PARSE = """
@@ -84,8 +85,41 @@ def test_a_missing_capability_is_not_implemented_and_fails_a_must_check(run_suit
     found = outcomes(report)
     assert found["corpus/client-commit/parses"] == "not-implemented"
     assert found["corpus/client-invalid-append-not-base64/rejects"] == "not-implemented"
+    assert found["corpus/client-commit/sends-unchanged"] == "pass"
     # MUST checks fail the run; the SHOULD one is reported and skipped.
-    result.assert_outcomes(failed=4, skipped=1)
+    result.assert_outcomes(failed=4, skipped=1, passed=2)
+
+
+CLIENT_LIBRARY = """
+from conformance.implementations.reference import ReferenceAdapter
+
+class Adapter(ReferenceAdapter):
+    name = "client-library"
+    sides = frozenset({"client"})
+    transports = frozenset({"websocket"})
+"""
+
+
+def test_checks_of_the_other_side_or_another_transport_do_not_apply(run_suite, pytester) -> None:
+    result, report = run_suite("--realtime-impl", write_adapter(pytester, CLIENT_LIBRARY), selection="client-commit/ or output-audio-buffer-started")
+    found = outcomes(report)
+    assert found["corpus/client-commit/parses"] == "not-applicable"
+    assert found["corpus/client-commit/sends-unchanged"] == "pass"
+    assert found["corpus/output-audio-buffer-started/parses"] == "not-applicable"
+    messages = {check["id"]: check["message"] for check in report["checks"]}
+    assert "only a server needs to parse client events" in messages["corpus/client-commit/parses"]
+    assert "travels only over sip/webrtc" in messages["corpus/output-audio-buffer-started/parses"]
+    assert result.ret == pytest.ExitCode.OK
+    assert report["implementation"]["sides"] == ["client"] and report["implementation"]["transports"] == ["websocket"]
+
+
+def test_a_baseline_entry_for_a_check_that_does_not_apply_is_stale(run_suite, pytester) -> None:
+    from .conftest import baseline
+
+    path = baseline(pytester.path / "stale.json", "client-library", {"corpus/client-commit/parses": "an old reason"})
+    result, report = run_suite("--realtime-impl", write_adapter(pytester, CLIENT_LIBRARY), "--baseline", path, selection="client-commit/")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["*corpus/client-commit/parses*does not apply*remove the stale entry*"])
 
 
 def test_adapters_registered_as_entry_points_are_found(monkeypatch) -> None:
