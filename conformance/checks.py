@@ -116,8 +116,8 @@ class Driver:
             raise ImplementationFailed(self.hung)
         if "error" in box:
             error = box["error"]
-            if isinstance(error, (NotImplementedCapability, NotApplicable)):
-                raise error
+            if isinstance(error, (NotImplementedCapability, NotApplicable, ImplementationFailed)):
+                raise error  # an adapter that explains a failure itself (a harness's stderr) keeps its words
             raise ImplementationFailed(f"{what} raised {type(error).__name__}: {_first_line(error)}") from error
         return box["value"]
 

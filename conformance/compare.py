@@ -8,6 +8,7 @@ difference in words a maintainer can act on.
 from __future__ import annotations
 
 import itertools
+from decimal import Decimal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -52,7 +53,7 @@ def explain(found: list[Difference], total: int | None = None, shown: int = 3) -
 
 def _differences(expected: Any, actual: Any, path: str, exact_numbers: bool) -> Iterator[Difference]:
     if not exact_numbers and _number(expected) and _number(actual):
-        if expected != actual:
+        if not _same_number(expected, actual):
             yield Difference(path, describe(expected), describe(actual))
         return
     if json_type(expected) != json_type(actual):
@@ -77,6 +78,17 @@ def _differences(expected: Any, actual: Any, path: str, exact_numbers: bool) -> 
         return
     if expected != actual:
         yield Difference(path, describe(expected, limit=80), describe(actual, limit=80))
+
+
+def _same_number(left: int | float, right: int | float) -> bool:
+    """One JSON number written two ways: ``1`` and ``1.0``, or ``57171127854394830`` and the
+    double a JavaScript implementation writes for it (``5.717112785439483e+16``): the same decimal
+    digits, whatever binary value the float holds."""
+    if left == right:
+        return True
+    if isinstance(left, float) != isinstance(right, float):
+        return Decimal(repr(left)) == Decimal(repr(right))
+    return False
 
 
 def _number(value: Any) -> bool:

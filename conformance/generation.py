@@ -28,7 +28,7 @@ import base64
 from functools import cache
 from typing import Any
 
-from .schema import json_schema
+from .schema import generation_schema
 
 MAX_STRING = 24
 MAX_ITEMS = 3
@@ -37,8 +37,8 @@ _FREE_FORM_VALUES = {"type": ["string", "integer", "boolean", "null"], "maxLengt
 
 
 def shaped_schema(event_type: str) -> dict[str, Any]:
-    """The reference schema of one event type, shaped for generation."""
-    return _shape(json_schema(event_type=event_type))
+    """The generation schema of one event type (:func:`conformance.schema.generation_schema`), shaped."""
+    return _shape(generation_schema(event_type))
 
 
 def _shape(node: Any) -> Any:

@@ -17,6 +17,7 @@ only another transport carries, a capability of the other side of the connection
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -67,6 +68,27 @@ class Baseline:
         path.write_text(json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n")
 
 
+#: Where in a library's source a departure shows: ``path/to/file.py:123`` (or ``.ts``, ``.mjs``, …).
+SOURCE_LOCATION = re.compile(r"[\w.-]+(?:/[\w.-]+)*\.(?:py|pyi|ts|mts|js|mjs|cjs|go|rs):\d+")
+#: Reasons that only restate the outcome; a reason must say what in the library causes it.
+_GENERIC = re.compile(r"^(fails|failed|rejected|ignored|not implemented|accepted an invalid (payload|event))\b", re.IGNORECASE)
+
+
+def weak_reasons(baseline: Baseline) -> list[str]:
+    """The entries whose reason does not name the real cause: empty, a generic restatement of the
+    outcome, or without the file and line in the library that shows the departure."""
+    problems = []
+    for check_id, reason in sorted(baseline.known_failures.items()):
+        text = (reason or "").strip()
+        if not text:
+            problems.append(f"{check_id}: the reason is empty")
+        elif _GENERIC.match(text) and not SOURCE_LOCATION.search(text):
+            problems.append(f"{check_id}: {text!r} restates the outcome; say which member or behaviour of the library causes it, and where")
+        elif not SOURCE_LOCATION.search(text):
+            problems.append(f"{check_id}: {text!r} names no file and line in the library (e.g. 'events.py:358') that shows the departure")
+    return problems
+
+
 def regenerate(report: dict[str, Any], previous: Baseline | None = None) -> Baseline:
     """The baseline a run's report implies: every MUST or SHOULD check that did not pass, keeping
     the reasons already written for entries that remain."""
@@ -82,3 +104,24 @@ def regenerate(report: dict[str, Any], previous: Baseline | None = None) -> Base
 def _reason(message: str) -> str:
     line = message.strip().splitlines()[0] if message.strip() else "fails"
     return line[:200]
+
+
+def ledger(baselines: list[Baseline], levels: dict[str, Level]) -> str:
+    """The precision ledger: per implementation, its baseline entries by family and level, and how
+    many cite the file and line in the library that shows the departure (read there by hand).
+    ``levels`` maps check ids to their level; an id it does not know counts under ``?``."""
+    lines = [
+        "| implementation | family | MUST | SHOULD | INFO | entries | citing the library's source |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for baseline in sorted(baselines, key=lambda b: b.implementation):
+        by_family: dict[str, dict[str, int]] = {}
+        for check_id, reason in sorted(baseline.known_failures.items()):
+            counts = by_family.setdefault(check_id.split("/")[0], {"MUST": 0, "SHOULD": 0, "INFO": 0, "?": 0, "cited": 0})
+            counts[levels.get(check_id, "?")] += 1
+            counts["cited"] += bool(SOURCE_LOCATION.search(reason or ""))
+        for family, counts in by_family.items():
+            total = counts["MUST"] + counts["SHOULD"] + counts["INFO"] + counts["?"]
+            unknown = f" (+{counts['?']} of unknown level)" if counts["?"] else ""
+            lines.append(f"| {baseline.implementation} | {family} | {counts['MUST']} | {counts['SHOULD']} | {counts['INFO']}{unknown} | {total} | {counts['cited']} |")
+    return "\n".join(lines)

@@ -1,12 +1,18 @@
 """Reading payload files: a ``.json`` file is one event, a ``.jsonl`` file one event per line, and
-a directory every such file beneath it. Reading never stops at a bad payload; a file that cannot
-be read at all still yields one entry, so no input disappears from a report."""
+a directory every such file beneath it. A ``.jsonl`` file may be a transcript
+(:mod:`conformance.sessions.transcript`): its header line is skipped, a frame line stands for its
+event (with the frame's direction), and a frame kept raw or binary is a payload that is not JSON.
+Reading never stops at a bad payload; a file that cannot be read at all still yields one entry, so
+no input disappears from a report."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+import json
 from dataclasses import dataclass
 from pathlib import Path
+
+from .decoding import NotJSON, decode
 
 PAYLOAD_SUFFIXES = (".json", ".jsonl")
 
@@ -19,6 +25,8 @@ class Payload:
     data: bytes
     #: Why the payload could not be read, when it could not.
     unreadable: str | None = None
+    #: The direction a transcript frame gives its event; ``None`` for a bare event.
+    direction: str | None = None
 
 
 def expand(paths: list[Path]) -> list[Path]:
@@ -46,8 +54,34 @@ def _read_lines(path: Path) -> Iterator[Payload]:
     empty = True
     with path.open("rb") as stream:
         for number, line in enumerate(stream, start=1):
-            if line.strip():
+            if not line.strip():
+                continue
+            payload = _transcript_line(path, number, line) if _may_be_transcript_line(line) else Payload(path, number, line)
+            if payload is not None:
                 empty = False
-                yield Payload(path, number, line)
+                yield payload
     if empty:
         yield Payload(path, None, b"", unreadable="the file holds no events")
+
+
+def _may_be_transcript_line(line: bytes) -> bool:
+    # Cheap: a bare event seldom holds these names, and most lines of a long recording are bare.
+    return b'"dir"' in line or b'"transcript"' in line
+
+
+def _transcript_line(path: Path, number: int, line: bytes) -> Payload | None:
+    """A frame line as the payload of its event, a header as nothing, anything else as it is."""
+    try:
+        value = decode(line)
+    except NotJSON:
+        return Payload(path, number, line)
+    if not isinstance(value, dict) or "type" in value:
+        return Payload(path, number, line)
+    if "transcript" in value and "dir" not in value:
+        return None  # the transcript's header
+    direction = value.get("dir") if value.get("dir") in ("client", "server") else None
+    if "event" in value:
+        return Payload(path, number, json.dumps(value["event"], ensure_ascii=False).encode(), direction=direction)
+    if "raw" in value or "binary" in value:
+        return Payload(path, number, b"", unreadable="a frame the transcript keeps raw: it was not JSON", direction=direction)
+    return Payload(path, number, line)

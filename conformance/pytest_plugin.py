@@ -6,7 +6,8 @@ Options: ``--realtime-impl`` (``reference`` by default; a built-in name, a name 
 the ``realtime_conformance.adapters`` entry points, or ``module:attribute``); ``--strict`` (pytest's
 own flag) or ``--conformance-strict`` make SHOULD checks fail too; ``--baseline PATH`` replaces the
 implementation's shipped list of known failures (``--baseline=`` runs without one);
-``--conformance-report PATH`` writes the JSON report.
+``--conformance-report PATH`` writes the JSON report; ``--dialect NAME`` judges under a dialect
+(default: the implementation's own), running that dialect's checks and no other's.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ import pytest
 from .checks import DEFAULT_CALL_TIMEOUT, Check, Driver, run_check
 from .implementations import AdapterLoadError, load_adapter
 from .implementations.adapter import Adapter
+from .implementations.dialect_reference import DialectReferenceAdapter
+from .implementations.reference import ReferenceAdapter
+from .protocol.dialects import NAMES as DIALECTS
 from .outcomes import Baseline, decide
 from .reports.json import CheckRecord, document, write
 
@@ -32,6 +36,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--baseline", default=None, metavar="PATH", help="known failures of the implementation (default: its shipped baseline; empty for none)")
     group.addoption("--conformance-report", default=None, metavar="PATH", help="write the JSON compliance report here")
     group.addoption("--call-timeout", type=float, default=DEFAULT_CALL_TIMEOUT, metavar="SECONDS", help="how long one call into the implementation may take")
+    group.addoption("--dialect", default=None, choices=DIALECTS, help="the protocol dialect to judge under (default: the implementation's own, ga for most)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -42,6 +47,7 @@ def pytest_configure(config: pytest.Config) -> None:
     else:
         profiles.register(load=config.getoption("hypothesis_profile", default=None) is None)
     config.addinivalue_line("markers", "conformance: a conformance check run against the implementation under test")
+    config.addinivalue_line("markers", "realtime_dialect(name): a conformance check of one dialect's corpus or sessions (unmarked: ga)")
     config.stash[_RUN] = ConformanceRun(config)
 
 
@@ -51,6 +57,10 @@ class ConformanceRun:
     records: list[CheckRecord] = field(default_factory=list)
     _adapter: Adapter | None = None
     _baseline: Baseline | None = None
+    #: The dialect checks are judged under (settled when the implementation is loaded).
+    dialect: str = "ga"
+    #: The test running now, whose JUnit properties settle() records.
+    current_item: pytest.Item | None = None
 
     @property
     def strict(self) -> bool:
@@ -69,10 +79,21 @@ class ConformanceRun:
             self._adapter = load_adapter(name)
         except AdapterLoadError as error:
             raise pytest.UsageError(str(error)) from error
-        self._baseline = self._load_baseline(self._adapter.name)
+        if hasattr(self._adapter, "timeout"):  # an adapter with a clock of its own (a harness process) keeps --call-timeout too
+            self._adapter.timeout = self.config.getoption("call_timeout")
+        own = getattr(self._adapter, "dialect", "ga")
+        self.dialect = self.config.getoption("dialect") or own
+        if self.dialect != "ga" and type(self._adapter) is ReferenceAdapter:
+            self._adapter = DialectReferenceAdapter(self.dialect)  # the reference of the dialect asked for
+            own = self.dialect
+        # A shipped baseline lists departures from the implementation's own dialect; under another
+        # one there is none unless --baseline names it.
+        self._baseline = self._load_baseline(self._adapter.name, shipped=self.dialect == own)
 
-    def _load_baseline(self, name: str) -> Baseline | None:
+    def _load_baseline(self, name: str, shipped: bool = True) -> Baseline | None:
         option = self.config.getoption("baseline")
+        if option is None and not shipped:
+            return None
         path = (BASELINES / f"{name}.json") if option is None else (Path(option) if option else None)
         if path is None or (option is None and not path.exists()):
             return None
@@ -97,7 +118,9 @@ class ConformanceRun:
             message = f"passes, but the baseline lists it as a known failure ({known[check.id]!r}): remove the stale entry"
         elif outcome == "not-applicable" and listed:
             message = f"does not apply ({message}), but the baseline lists it as a known failure ({known[check.id]!r}): remove the stale entry"
-        self.records.append(CheckRecord(check.id, check.family, check.event_type, check.level, outcome, message, check.source))
+        record = CheckRecord(check.id, check.family, check.event_type, check.level, outcome, message, check.source)
+        self.records.append(record)
+        self._junit(record)
         where = f"\n  input: {check.source}" if check.source else ""
         if failing:
             pytest.fail(f"{check.id} [{check.level}] {outcome} for {self.adapter.name}: {message}{where}", pytrace=False)
@@ -108,8 +131,36 @@ class ConformanceRun:
         if outcome == "not-applicable":
             pytest.skip(f"not applicable: {message}")
 
+    def _junit(self, record: CheckRecord) -> None:
+        """For ``--junitxml``: the check's id, level, outcome and message become the test case's
+        properties, and its name is the permanent check id (its class: implementation.family)."""
+        item = self.current_item
+        if item is None:
+            return
+        details = {"check_id": record.id, "level": record.level, "outcome": record.outcome, "message": record.message, "input": record.source}
+        item.user_properties.extend((name, value) for name, value in details.items() if value)
+        xml = self.config.stash.get(_JUNIT_XML, None) if _JUNIT_XML is not None else None
+        if xml is not None:  # None on xdist workers: their properties still reach the controller's XML
+            reporter = xml.node_reporter(item.nodeid)
+            reporter.add_attribute("name", record.id)
+            reporter.add_attribute("classname", ".".join(filter(None, [xml.prefix, self.adapter.name, record.family])))
+
+
+#: pytest's --junitxml writer; private in pytest (its record_xml_attribute fixture is the public,
+#: experimental face), so looked up defensively: without it the test cases keep pytest's names.
+try:
+    from _pytest.junitxml import xml_key as _JUNIT_XML
+except ImportError:  # pragma: no cover - a pytest without it
+    _JUNIT_XML = None
 
 _RUN = pytest.StashKey[ConformanceRun]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item: pytest.Item) -> None:
+    run = item.config.stash.get(_RUN, None)
+    if run is not None:
+        run.current_item = item
 
 
 @pytest.fixture(scope="session")
@@ -122,6 +173,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         return
     run = config.stash[_RUN]
     run.load()  # fail fast, with a clear message, on an unknown implementation
+    _keep_dialect(config, items, run.dialect)
     if config.getoption("update_snapshots", default=False) and run.adapter.name != "reference":
         raise pytest.UsageError(
             f"--snapshot-update with --realtime-impl {config.getoption('realtime_impl')} is refused: snapshots hold the "
@@ -130,12 +182,25 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         )
 
 
+def _keep_dialect(config: pytest.Config, items: list[pytest.Item], dialect: str) -> None:
+    """Deselect the conformance checks of every dialect but ``dialect`` (unmarked checks are GA's)."""
+    kept, dropped = [], []
+    for item in items:
+        marker = item.get_closest_marker("realtime_dialect")
+        of = marker.args[0] if marker else "ga" if item.get_closest_marker("conformance") else None
+        (kept if of in (None, dialect) else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 def pytest_report_header(config: pytest.Config) -> str | None:
     run = config.stash.get(_RUN, None)
     if run is None or run._adapter is None:
         return None
     baseline = run.baseline.path if run.baseline else "none"
-    return f"realtime-conformance: implementation {run.adapter.name} {run.adapter.version}; baseline {baseline}; strict {run.strict}"
+    dialect = f"; dialect {run.dialect}" if run.dialect != "ga" else ""
+    return f"realtime-conformance: implementation {run.adapter.name} {run.adapter.version}; baseline {baseline}; strict {run.strict}{dialect}"
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
@@ -174,4 +239,4 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if run is None or not path or run._adapter is None or exitstatus in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERRUPTED):
         return
     baseline = str(run.baseline.path) if run.baseline and run.baseline.path else None
-    write(Path(path), document(run.adapter.describe(), run.records, strict=run.strict, baseline=baseline))
+    write(Path(path), document({**run.adapter.describe(), "dialect": run.dialect}, run.records, strict=run.strict, baseline=baseline))

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import TypeAdapter
 
 from .protocol import CLIENT_EVENT_MODELS, SERVER_EVENT_MODELS, AnyClientEvent, AnyEvent, AnyServerEvent
+from .protocol.nullability import server_form
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 #: JSON Schemas of the suite's own file formats (fixtures, transcripts, ...), committed so that
@@ -32,11 +33,13 @@ def event_types(direction: Direction | None = None) -> list[str]:
 
 
 @cache
-def _build(direction: Direction | None, event_type: str | None) -> dict[str, Any]:
+def _build(direction: Direction | None, event_type: str | None, strict_server_nulls: bool = False) -> dict[str, Any]:
     if event_type is not None:
         model = CLIENT_EVENT_MODELS.get(event_type) or SERVER_EVENT_MODELS.get(event_type)
         if model is None:
             raise KeyError(event_type)
+        if strict_server_nulls and event_type in SERVER_EVENT_MODELS:
+            model = server_form(model)
         schema = model.model_json_schema()
         title = f"Realtime GA event {event_type}"
     else:
@@ -57,3 +60,13 @@ def json_schema(direction: Direction | None = None, event_type: str | None = Non
             raise ValueError(f"{event_type!r} is not a {direction} event")
         raise KeyError(event_type)
     return copy.deepcopy(_build(direction, event_type))
+
+
+def generation_schema(event_type: str) -> dict[str, Any]:
+    """The schema the property family generates one event type from: what the reference accepts,
+    except that a server event holds ``null`` only where servers are shown to send it
+    (:func:`conformance.protocol.nullability.server_form`), so that no library is asked to read a
+    ``null`` the spec forbids and no server sends."""
+    if event_type not in CLIENT_EVENT_MODELS and event_type not in SERVER_EVENT_MODELS:
+        raise KeyError(event_type)
+    return copy.deepcopy(_build(None, event_type, True))

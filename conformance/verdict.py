@@ -62,14 +62,19 @@ class Verdict:
     note: str | None = None
     #: The parsed reference event, for ``valid`` verdicts.
     event: Model | None = field(default=None, compare=False, repr=False)
+    #: The dialect that judged it, when one was asked for (``None``: GA, by default).
+    dialect: str | None = None
 
     @property
     def ok(self) -> bool:
         return self.verdict == "valid"
 
 
-def judge(data: bytes | str, direction: Direction | Literal["auto"] = "auto") -> Verdict:
-    """Judge the wire text of one event."""
+def judge(data: bytes | str, direction: Direction | Literal["auto"] = "auto", dialect: str | None = None) -> Verdict:
+    """Judge the wire text of one event; under ``dialect`` (a name in ``protocol.dialects.NAMES``)
+    when one is given, with GA's fast path untouched when none is."""
+    if dialect is not None:
+        return _judge_under(data, direction, dialect)
     return _judge_valid_fast(data, direction) or _judge(data, direction)
 
 
@@ -124,8 +129,10 @@ def _judge(data: bytes | str, direction: Direction | Literal["auto"]) -> Verdict
     return Verdict(kind, verdict.type, verdict.direction, (problem, *verdict.errors), verdict.unknown_fields, verdict.note)
 
 
-def judge_value(value: Any, direction: Direction | Literal["auto"] = "auto") -> Verdict:
-    """Judge an already decoded event."""
+def judge_value(value: Any, direction: Direction | Literal["auto"] = "auto", dialect: str | None = None) -> Verdict:
+    """Judge an already decoded event (under ``dialect``, when one is given)."""
+    if dialect is not None:
+        return _value_under(value, direction, dialect)
     if not isinstance(value, dict):
         return Verdict("invalid", errors=(FieldError(ROOT, "a JSON object (an event)", describe(value)),))
     event_type = value.get("type")
@@ -169,6 +176,128 @@ def _unmodelled(event_type: str, found: Direction | None, asked: str) -> Verdict
         expected = "a GA event type" if asked == "auto" else f"a GA {asked} event type"
         got = f"unknown type {event_type!r}"
     return Verdict("unknown-type", event_type, found, errors=(FieldError("$.type", expected, got),))
+
+
+# --- dialects -----------------------------------------------------------------------------------
+# Under a dialect the verdict says which one judged it, and one that is not valid says under which
+# other dialects the event is valid, so that a user who picked the wrong dialect finds out at once.
+
+
+def _judge_under(data: bytes | str, direction: Direction | Literal["auto"], name: str) -> Verdict:
+    if name == "ga":
+        verdict = _judge_valid_fast(data, direction) or _judge(data, direction)
+    else:
+        verdict = _judge_text(data, lambda value: _dialect_value(value, direction, _dialect(name)))
+    if verdict.verdict not in ("valid", "not-json"):
+        try:
+            value = decoding.decode(data)
+        except decoding.NotJSON:
+            value = None
+        _note_elsewhere(verdict, value, direction, name)
+    verdict.dialect = name
+    return verdict
+
+
+def _value_under(value: Any, direction: Direction | Literal["auto"], name: str) -> Verdict:
+    verdict = judge_value(value, direction) if name == "ga" else _dialect_value(value, direction, _dialect(name))
+    if verdict.verdict != "valid":
+        _note_elsewhere(verdict, value, direction, name)
+    verdict.dialect = name
+    return verdict
+
+
+def valid_under(value: Any, direction: Direction | Literal["auto"] = "auto", skip: str | None = None) -> list[str]:
+    """The dialects (other than ``skip``) under which the decoded event is valid, GA first."""
+    from .protocol.dialects import NAMES
+
+    found = []
+    for name in NAMES:
+        if name == skip:
+            continue
+        if verdict_under(value, direction, name).ok:
+            found.append(name)
+    return found
+
+
+def verdict_under(value: Any, direction: Direction | Literal["auto"], dialect: str) -> Verdict:
+    """One dialect's verdict on a decoded event, without asking the others (the detector asks
+    every dialect itself)."""
+    return judge_value(value, direction) if dialect == "ga" else _dialect_value(value, direction, _dialect(dialect))
+
+
+def _note_elsewhere(verdict: Verdict, value: Any, direction: Direction | Literal["auto"], name: str) -> None:
+    if not isinstance(value, dict):
+        return
+    elsewhere = valid_under(value, direction, skip=name)
+    if elsewhere:
+        said = "valid under " + ", ".join(elsewhere)
+        verdict.note = f"{verdict.note}; {said}" if verdict.note else said
+
+
+def _dialect(name: str) -> Any:
+    from .protocol import dialects
+
+    return dialects.get(name)
+
+
+def _judge_text(data: bytes | str, judging: Any) -> Verdict:
+    """As :func:`_judge`, with ``judging`` deciding on the decoded value."""
+    try:
+        value = decoding.decode(data)
+    except decoding.NotJSON as reason:
+        return Verdict("not-json", errors=(FieldError(ROOT, "a JSON document", str(reason)),))
+    verdict = judging(value)
+    duplicate = decoding.find_duplicate_key(data, value)
+    if duplicate is None:
+        return verdict
+    path, key = duplicate
+    problem = FieldError(child(path, key), "member names unique within an object", f"{key!r} appears more than once; the last one was used")
+    kind: VerdictKind = "invalid" if verdict.verdict == "valid" else verdict.verdict
+    return Verdict(kind, verdict.type, verdict.direction, (problem, *verdict.errors), verdict.unknown_fields, verdict.note)
+
+
+def _dialect_value(value: Any, direction: Direction | Literal["auto"], dialect: Any) -> Verdict:
+    """:func:`judge_value` with one dialect's models."""
+    if not isinstance(value, dict):
+        return Verdict("invalid", errors=(FieldError(ROOT, "a JSON object (an event)", describe(value)),))
+    event_type = value.get("type")
+    if not isinstance(event_type, str):
+        got = "absent" if "type" not in value else describe(event_type)
+        return Verdict("invalid", errors=(FieldError("$.type", "a string naming the event type", got),))
+    found = dialect.direction_of(event_type) if direction == "auto" else direction
+    model = dialect.models(found).get(event_type) if found else None
+    if model is None:
+        return _dialect_unmodelled(event_type, found, direction, dialect)
+    try:
+        event = model.model_validate(value)
+    except ValidationError as failure:
+        return Verdict("invalid", event_type, found, errors=_field_errors(failure, value))
+    return Verdict("valid", event_type, found, unknown_fields=tuple(unknown_fields(event)), note=dialect.notes.get(event_type), event=event)
+
+
+def _dialect_unmodelled(event_type: str, found: Direction | None, asked: str, dialect: Any) -> Verdict:
+    name = dialect.name
+    successor = dialect.successors.get(event_type)
+    if found and successor is not None:
+        return Verdict(
+            "beta-name",
+            event_type,
+            found,
+            errors=(FieldError("$.type", f"the {name} name '{successor}'", f"legacy beta name {event_type!r}"),),
+            note=f"legacy beta event; {name} names it '{successor}'",
+        )
+    own = dialect.spellings.get(event_type)
+    if found and own is not None:
+        return Verdict("unknown-type", event_type, found, errors=(FieldError("$.type", f"the {name} name '{own}'", f"{event_type!r}, which is another dialect's name for it"),))
+    absent = dialect.absent.get(event_type)
+    if absent is not None:
+        where = found or _direction_of(event_type)
+        return Verdict("unknown-type", event_type, where, errors=(FieldError("$.type", f"a {name} event type", f"{event_type!r}, which {absent}"),))
+    other = dialect.direction_of(event_type)
+    if other and asked != "auto" and other != asked:
+        return Verdict("unknown-type", event_type, found, errors=(FieldError("$.type", f"a {name} {asked} event type", f"{event_type!r}, which is a {other} event"),))
+    expected = f"a {name} event type" if asked == "auto" else f"a {name} {asked} event type"
+    return Verdict("unknown-type", event_type, found, errors=(FieldError("$.type", expected, f"unknown type {event_type!r}"),))
 
 
 # --- unknown fields -----------------------------------------------------------------------------

@@ -47,7 +47,9 @@ def test_the_matrix_counts_failing_checks_per_family() -> None:
     assert by_name["loses-status-details"].caught["snapshot"] == 0
     assert all(not row.missed for row in rows)
     table = render(rows, ("corpus", "snapshot"))
-    assert "| `loses-status-details` | drops a response's status_details | 11 | – | yes |" in table
+    row = next(line for line in table.splitlines() if line.startswith("| `loses-status-details` |"))
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[1] == "drops a response's status_details" and int(cells[2]) >= 11 and cells[3] == "–" and cells[4] == "yes"
 
 
 def test_the_matrix_command() -> None:

@@ -157,8 +157,8 @@ def test_drift_finds_nulls_the_spec_forbids_and_values_outside_its_enums() -> No
         ("null where the spec says non-nullable", "response.created $.response.usage"),
         ("value outside the spec's enum", "rate_limits.updated $.rate_limits[].name"),
     }
-    unknown = drift.table([_captured(payload=dict(created, response=dict(created["response"], conversation_id=None)))])
-    assert ("null, nullability not yet classified", "response.created $.response.conversation_id") in {(r.kind, r.key) for r in unknown}
+    unknown = drift.table([_captured(payload=dict(created, response=dict(created["response"], output_modalities=None)))])
+    assert ("null, nullability not yet classified", "response.created $.response.output_modalities") in {(r.kind, r.key) for r in unknown}
 
 
 def test_the_readme_drift_table_is_the_generated_one() -> None:

@@ -134,3 +134,18 @@ def test_hostile_inputs_in_text_format(tmp_path: Path) -> None:
     assert summary.startswith(f"{len(expected)} events: ")
     for name in expected:
         assert str(tmp_path / name) in result.out
+
+
+def test_a_transcript_is_validated_frame_by_frame(tmp_path: Path) -> None:
+    transcript = tmp_path / "session.jsonl"
+    transcript.write_text(
+        '{"transcript": {"protocol": "ga", "transport": "websocket"}}\n'
+        '{"dir": "client", "t": 0.1, "event": {"type": "input_audio_buffer.commit"}}\n'
+        '{"dir": "server", "t": 0.2, "event": {"type": "input_audio_buffer.cleared", "event_id": "event_1"}}\n'
+        '{"dir": "server", "t": 0.3, "raw": "<html>502</html>"}\n'
+        + SMALL_VALID.decode() + "\n"
+    )
+    result = run("validate", "--format", "json", transcript)
+    lines = [(record["line"], record["type"], record["verdict"]) for record in result.json()]
+    assert lines == [(2, "input_audio_buffer.commit", "valid"), (3, "input_audio_buffer.cleared", "valid"), (4, None, "not-json"), (5, "input_audio_buffer.cleared", "valid")]
+    assert result.code == 1

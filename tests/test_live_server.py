@@ -169,3 +169,45 @@ def test_nothing_is_left_behind() -> None:
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT of the closed connection aside,
         probe.bind(("127.0.0.1", port))  # nothing listens there any more
+
+
+def test_receive_message_gives_the_frame_exactly_as_it_came_and_frames_need_not_be_kept(tmp_path: Path) -> None:
+    got: list[object] = []
+
+    async def relay(connection: Connection) -> None:
+        received = await connection.receive_message(timeout=5)
+        assert received is not None
+        frame, message = received
+        got.append((frame.line, frame.event, message))
+        await connection.send_text(message)  # type: ignore[arg-type]
+        await connection.send_bytes(b"\x01\x02")
+
+    with LiveServer(relay, record_dir=tmp_path, keep_frames=False) as server:
+
+        async def run() -> list[object]:
+            async with connect(server.url, open_timeout=5) as client:
+                await client.send('{ "type" : "response.create",  "x": 1.0 }')
+                return [await asyncio.wait_for(client.recv(), 5), await asyncio.wait_for(client.recv(), 5)]
+
+        echoed = asyncio.run(run())
+        (connection,) = server.wait_for_connections(1, timeout=5)
+    assert got == [(2, {"type": "response.create", "x": 1.0}, '{ "type" : "response.create",  "x": 1.0 }')]
+    assert echoed == ['{ "type" : "response.create",  "x": 1.0 }', b"\x01\x02"]
+    assert connection.frames == [] and connection.count == 3
+    written = list(open_transcript(tmp_path / "connection-1.jsonl"))
+    assert [frame.dir for frame in written] == ["client", "server", "server"] and written[2].binary == b"\x01\x02"
+
+
+def test_a_subprotocol_is_chosen_from_those_offered_and_its_value_is_not_kept() -> None:
+    async def hello(connection: Connection) -> None:
+        await connection.send_text(connection.socket.subprotocol or "")
+
+    with LiveServer(hello, select_subprotocol=lambda offered: "realtime" if "realtime" in offered else None) as server:
+
+        async def run() -> str:
+            async with connect(server.url, open_timeout=5, subprotocols=["realtime", "openai-insecure-api-key.sk-secret-value"]) as client:  # type: ignore[list-item]
+                return await asyncio.wait_for(client.recv(), 5)  # type: ignore[return-value]
+
+        assert asyncio.run(run()) == "realtime"
+        (connection,) = server.wait_for_connections(1, timeout=5)
+    assert "sk-secret-value" not in repr(connection.handshake)

@@ -8,7 +8,7 @@ import pytest
 
 from conformance import judge_value
 from conformance.protocol import CLIENT_EVENT_MODELS
-from conformance.protocol.requests import NULLABLE_IN_REQUESTS, request_form
+from conformance.protocol.nullability import NULLABLE_IN_REQUESTS, request_form
 from conformance.protocol.session import AudioInput
 from conformance.schema import json_schema
 
@@ -81,7 +81,7 @@ def test_request_forms_are_derived_not_duplicated() -> None:
     schema = json_schema(event_type="input_audio_buffer.commit")["properties"]["event_id"]
     assert schema["type"] == "string" and schema["maxLength"] == 512
     assert "anyOf" not in schema, "a client's event_id is not nullable in the schema the property family generates from"
-    assert CLIENT_EVENT_MODELS["input_audio_buffer.commit"].__module__ == "conformance.protocol.requests"
+    assert CLIENT_EVENT_MODELS["input_audio_buffer.commit"].__module__ == "conformance.protocol.nullability"
 
 
 def test_a_client_may_not_ask_for_both_output_modalities() -> None:
@@ -121,3 +121,42 @@ def test_beta_assistant_content_is_read_from_servers_but_not_sent_by_clients() -
     assert verdict(created) == ("invalid", ["$.item.content[0].type"])
     created["item"]["content"][0]["type"] = "output_text"
     assert verdict(created) == ("valid", [])
+
+
+def test_every_null_a_library_is_asked_to_read_is_one_servers_are_shown_to_send() -> None:
+    """The valid server fixtures hold null only where the spec allows it or servers were seen to
+    send it, and so does every generated server event (the property family's schema)."""
+    from pydantic import ValidationError
+
+    from conformance.protocol import SERVER_EVENT_MODELS
+    from conformance.protocol.nullability import server_form
+
+    from .helpers import VALID
+
+    unevidenced = []
+    for fixture in VALID:
+        if fixture.direction == "server":
+            try:
+                server_form(SERVER_EVENT_MODELS[fixture.payload["type"]]).model_validate(fixture.payload)
+            except ValidationError as error:
+                unevidenced.append(f"{fixture.id}: {error.errors()[0]['loc']}")
+    assert unevidenced == []
+
+
+def test_generated_server_events_hold_null_only_where_servers_send_it() -> None:
+    from conformance.schema import generation_schema
+
+    response = generation_schema("response.created")["$defs"]["Response"]["properties"]
+    assert "anyOf" not in response["id"] and response["id"]["type"] == "string"
+    assert {"type": "null"} in response["status_details"]["anyOf"]
+    echo = json_schema(event_type="response.created")["$defs"]["Response"]["properties"]["id"]
+    assert {"type": "null"} in echo["anyOf"], "the reference still reads a null id from a server"
+
+
+def test_every_nullable_server_member_names_a_real_field() -> None:
+    from conformance.protocol import base
+    from conformance.protocol.nullability import NULLABLE_FROM_SERVERS
+
+    classes = {cls.__name__: cls for cls in _subclasses(base.Model)}
+    for owner, name in NULLABLE_FROM_SERVERS:
+        assert name in classes[owner].model_fields, (owner, name)

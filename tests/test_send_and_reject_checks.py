@@ -151,3 +151,19 @@ def test_null_and_absent_are_one_for_a_library_whose_application_cannot_tell_the
     check = "corpus/error-server-error-null-details/lossless-dump"
     assert "expected null, got absent" in results(DropsNulls(), check)[check]
     assert results(AttributeLibrary(), check) == {check: "pass"}
+
+
+def test_a_number_written_another_way_is_the_same_number_unless_the_protocol_wants_an_integer() -> None:
+    def floats(event):
+        truncation = event.get("session", {}).get("truncation")
+        if isinstance(truncation, dict):
+            truncation["retention_ratio"] = float(truncation["retention_ratio"])
+        if event.get("type") == "conversation.item.truncate":
+            event["audio_end_ms"] = float(event["audio_end_ms"])
+        return event
+
+    driver = Driver(Sender(floats))
+    ratio = {"type": "session.update", "session": {"type": "realtime", "truncation": {"type": "retention_ratio", "retention_ratio": 1}}}
+    assert sends_unchanged(driver, ratio).passed
+    truncate = results(Sender(floats), "snapshot/item-truncate/wire")["snapshot/item-truncate/wire"]
+    assert "the sent event is not a valid client event: $.audio_end_ms: expected integer, got number 1500.0" in truncate

@@ -6,4 +6,4 @@ exit status`` as the parser's default. :data:`MODULES` lists them in the order `
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
-MODULES: tuple[str, ...] = ("validate", "schema", "baseline", "matrix", "fixture")
+MODULES: tuple[str, ...] = ("validate", "schema", "baseline", "matrix", "fixture", "report", "serve", "probe", "session", "record", "detect")

@@ -23,6 +23,7 @@ def register(commands: Any) -> None:
     shipped = schema.add_mutually_exclusive_group()
     shipped.add_argument("--fixture", action="store_true", help="print the schema of fixture files instead")
     shipped.add_argument("--transcript", action="store_true", help="print the schema of one transcript line instead")
+    shipped.add_argument("--harness", action="store_true", help="print the schema of the harness protocol (JSON Lines over a harness's stdin/stdout) instead")
     schema.set_defaults(run=run)
 
 
@@ -37,6 +38,10 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from ..sessions.transcript import line_schema
 
         return _print(line_schema())
+    if args.harness:
+        from ..implementations.harness_protocol import schema as harness_schema
+
+        return _print(harness_schema())
     try:
         document = json_schema(args.direction, args.event)
     except KeyError:

@@ -13,6 +13,7 @@ from typing import Any, TextIO
 from .. import payloads
 from ..jsonpath import ROOT
 from ..verdict import VERDICTS, FieldError, Verdict, judge
+from ..protocol.dialects import NAMES as DIALECTS
 from . import EXIT_FAILED, EXIT_OK
 
 
@@ -32,6 +33,9 @@ def register(commands: Any) -> None:
         help="which side sent the events; 'auto' (the default) decides by event type",
     )
     validate.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    validate.add_argument("--dialect", choices=DIALECTS, default=None,
+                          help="judge under this protocol dialect (default: GA); each verdict then names its dialect, and an event that "
+                          "is valid under another dialect says so")
     validate.set_defaults(run=run)
 
 
@@ -41,29 +45,31 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(f"no such file or directory: {', '.join(missing)}")
     counts: Counter[str] = Counter()
     write = _write_json if args.format == "json" else _write_text
-    write(_judged(payloads.expand(args.paths), args.direction, counts), sys.stdout)
+    write(_judged(payloads.expand(args.paths), args.direction, counts, args.dialect), sys.stdout)
     if args.format == "text":
         print(summary(counts))
     return EXIT_OK if counts["valid"] == sum(counts.values()) and counts else EXIT_FAILED
 
 
-def _judged(files: list[Path], direction: str, counts: Counter[str]) -> Iterator[tuple[payloads.Payload, Verdict]]:
+def _judged(files: list[Path], direction: str, counts: Counter[str], dialect: str | None = None) -> Iterator[tuple[payloads.Payload, Verdict]]:
     for path in files:
         for payload in payloads.read(path):
-            verdict = judge_safely(payload, direction)
+            verdict = judge_safely(payload, direction, dialect)
             counts[verdict.verdict] += 1
             yield payload, verdict
 
 
-def judge_safely(payload: payloads.Payload, direction: str) -> Verdict:
+def judge_safely(payload: payloads.Payload, direction: str, dialect: str | None = None) -> Verdict:
     """The verdict on one payload; an unreadable file or a validator bug is a verdict too, so that
     no other event loses its own."""
     if payload.unreadable:
-        return Verdict("not-json", errors=(FieldError(ROOT, "a JSON document", payload.unreadable),))
+        return Verdict("not-json", errors=(FieldError(ROOT, "a JSON document", payload.unreadable),), dialect=dialect)
+    if direction == "auto" and payload.direction:
+        direction = payload.direction
     try:
-        return judge(payload.data, direction)  # type: ignore[arg-type]
+        return judge(payload.data, direction, dialect)  # type: ignore[arg-type]
     except Exception as error:  # a validator bug must not hide the other events' verdicts
-        return Verdict("invalid", errors=(FieldError(ROOT, "an event the validator can judge", f"internal error {type(error).__name__}: {error}"),))
+        return Verdict("invalid", errors=(FieldError(ROOT, "an event the validator can judge", f"internal error {type(error).__name__}: {error}"),), dialect=dialect)
 
 
 def _where(payload: payloads.Payload) -> str:
@@ -72,12 +78,13 @@ def _where(payload: payloads.Payload) -> str:
 
 def _write_text(results: Iterator[tuple[payloads.Payload, Verdict]], out: TextIO) -> None:
     for payload, verdict in results:
-        out.write(f"{_where(payload)}  {verdict.type or '-'}  {verdict.verdict}\n")
+        judged = f" under {verdict.dialect}" if verdict.dialect else ""
+        out.write(f"{_where(payload)}  {verdict.type or '-'}  {verdict.verdict}{judged}\n")
         for error in verdict.errors:
             out.write(f"    {error.path}: expected {error.expected}; got {error.got}\n")
         for unknown in verdict.unknown_fields:
             out.write(f"    info: unknown field {unknown.path} ({unknown.type})\n")
-        if verdict.note and verdict.verdict == "valid":
+        if verdict.note and (verdict.verdict == "valid" or verdict.dialect):
             out.write(f"    note: {verdict.note}\n")
 
 
@@ -94,6 +101,8 @@ def _write_json(results: Iterator[tuple[payloads.Payload, Verdict]], out: TextIO
             "unknown_fields": [{"path": u.path, "type": u.type} for u in verdict.unknown_fields],
             "note": verdict.note,
         }
+        if verdict.dialect:
+            record["dialect"] = verdict.dialect
         out.write(("\n  " if index == 0 else ",\n  ") + json.dumps(record, ensure_ascii=False))
     out.write("\n]\n")
 

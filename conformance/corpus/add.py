@@ -31,7 +31,6 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from .. import payloads
 from ..decoding import NotJSON, decode
 from ..jsonpath import ROOT, child, steps
 from ..sessions.transcript import Frame, Header, TranscriptWriter, header_line, open_transcript
@@ -116,9 +115,6 @@ def read_events(path: Path) -> Iterator[Event]:
             raise Refused(f"{path}: not one JSON document ({reason}); a fixture holds a JSON payload") from None
         yield Event(str(path), None, value)
         return
-    if _starts_with_bare_event(path):
-        yield from _bare_events(path)
-        return
     transcript = open_transcript(path)
     if transcript.header_problem is not None:
         raise Refused(f"{path}: {transcript.header_problem}")
@@ -126,30 +122,8 @@ def read_events(path: Path) -> Iterator[Event]:
         if frame.problem is not None:
             raise Refused(f"{path}: {frame.problem}")
         if frame.has_event:
-            yield Event(f"{path}:{frame.line}", frame.line, frame.event, frame.dir)
-
-
-def _starts_with_bare_event(path: Path) -> bool:
-    """A first line that is an event (it has a string ``type``) makes the file a .jsonl of bare
-    events. The transcript reader would take a first event that has a ``transcript`` member (a
-    transcription event, say) for a header line."""
-    first = next((p for p in payloads.read(path) if p.data.strip()), None)
-    if first is None or first.unreadable:
-        return False
-    try:
-        value = decode(first.data)
-    except NotJSON:
-        return False
-    return isinstance(value, dict) and isinstance(value.get("type"), str)
-
-
-def _bare_events(path: Path) -> Iterator[Event]:
-    for payload in payloads.read(path):
-        try:
-            value = decode(payload.data)
-        except NotJSON as reason:
-            raise Refused(f"{path}:{payload.line}: not JSON ({reason}); a fixture holds a JSON payload") from None
-        yield Event(f"{path}:{payload.line}", payload.line, value)
+            # A bare event's direction was only inferred: leave it to the reference's type lookup.
+            yield Event(f"{path}:{frame.line}", frame.line, frame.event, None if frame.bare else frame.dir)
 
 
 def select(events: Iterable[Event], types: list[str] | None = None, lines: set[int] | None = None) -> list[Event]:

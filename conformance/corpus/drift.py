@@ -38,6 +38,13 @@ Kind = Literal["undocumented member", "null where the spec says non-nullable", "
 #: spec's own examples) show a null: ``"<event type> <path>"`` (array indexes as ``[]``) ->
 #: (nullable?, what the spec says the member is).
 SPEC_NULLABILITY: dict[str, tuple[bool, str]] = {
+    "conversation.item.added $.item.content[].transcript": (False, "a string"),
+    "conversation.item.done $.item.content[].transcript": (False, "a string"),
+    "conversation.item.done $.previous_item_id": (True, "string or null"),
+    "response.created $.response.conversation_id": (False, "a string, though its description says null when conversation is 'none'"),
+    "response.done $.response.conversation_id": (False, "a string, though its description says null when conversation is 'none'"),
+    "session.updated $.session.audio.input.transcription.language": (False, "a string"),
+    "session.updated $.session.audio.input.transcription.prompt": (False, "a string"),
     "conversation.item.added $.previous_item_id": (True, "string or null"),
     "error $.error.param": (True, "string or null"),
     "error $.error.event_id": (True, "string or null"),

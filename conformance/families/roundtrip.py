@@ -121,7 +121,9 @@ TURN_DETECTION_DEFAULTS: dict[str, dict[str, Any]] = {
 
 
 def canonical_sent(expected: Any, sent: Any) -> Any:
-    """``sent`` with what cannot differ from ``expected`` made equal to it: the nulls of
+    """``sent`` with what cannot differ from ``expected`` made equal to it: a number written
+    another way (``0.0`` for ``0``: one JSON number, RFC 8259 §6; whether a float may stand where
+    the protocol wants an integer is :func:`valid_sent`'s question), the nulls of
     :data:`NULL_EQUALS_ABSENT` put back where ``expected`` has them and ``sent`` left them out, and
     turn-detection defaults spelled out where ``expected`` left them out taken away again."""
     if not isinstance(sent, dict):
@@ -133,12 +135,27 @@ def canonical_sent(expected: Any, sent: Any) -> Any:
             parent = lookup(sent, _path(parents))
             if isinstance(parent, dict):
                 parent[last] = None
+    sent = _numbers_as_given(expected, sent)
     wanted, given = lookup(expected, TURN_DETECTION), lookup(sent, TURN_DETECTION)
     if isinstance(wanted, dict) and isinstance(given, dict):
         for member, default in TURN_DETECTION_DEFAULTS.get(str(given.get("type")), {}).items():
             if member not in wanted and member in given and given[member] == default and type(given[member]) is type(default):
                 del given[member]
     return sent
+
+
+def _numbers_as_given(expected: Any, sent: Any) -> Any:
+    if isinstance(expected, dict) and isinstance(sent, dict):
+        return {key: _numbers_as_given(expected[key], item) if key in expected else item for key, item in sent.items()}
+    if isinstance(expected, list) and isinstance(sent, list) and len(expected) == len(sent):
+        return [_numbers_as_given(want, item) for want, item in zip(expected, sent)]
+    if _number(expected) and _number(sent) and expected == sent:
+        return expected
+    return sent
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _path(parts: list[str | int]) -> str:

@@ -1,5 +1,7 @@
 """Finding an adapter: a built-in name, a name registered by another package under the
-``realtime_conformance.adapters`` entry-point group, or an import path ``module:attribute``."""
+``realtime_conformance.adapters`` entry-point group, an import path ``module:attribute``, or
+``stdio:<command>``, a harness process in any language (:mod:`conformance.implementations.stdio`).
+A built-in or registered name may stand for ``stdio:<command>`` too."""
 
 from __future__ import annotations
 
@@ -9,12 +11,16 @@ from importlib.metadata import entry_points
 from .adapter import Adapter
 
 ENTRY_POINT_GROUP = "realtime_conformance.adapters"
+STDIO_PREFIX = "stdio:"
 
 BUILT_IN: dict[str, str] = {
     "reference": "conformance.implementations.reference:ReferenceAdapter",
     "pipecat": "conformance.implementations.pipecat:PipecatAdapter",
     "openai": "conformance.implementations.openai_sdk:OpenAISDKAdapter",
     "openai-agents": "conformance.implementations.openai_agents:OpenAIAgentsAdapter",
+    # a Node.js harness in harnesses/js-agents-realtime, found through $CONFORMANCE_HARNESSES
+    "agents-realtime-js": "conformance.implementations.stdio:agents_realtime_js",
+    "livekit": "conformance.implementations.wire_livekit:LivekitAdapter",
 }
 
 
@@ -30,10 +36,15 @@ def available() -> dict[str, str]:
 
 
 def load_adapter(spec: str) -> Adapter:
-    """An adapter instance for a built-in or registered name, or for ``module:attribute``."""
+    """An adapter instance for a built-in or registered name, for ``module:attribute``, or for
+    ``stdio:<command>``."""
     target = spec if ":" in spec else available().get(spec)
     if target is None:
-        raise AdapterLoadError(f"unknown implementation {spec!r}; known: {', '.join(sorted(available()))}, or give module:attribute")
+        raise AdapterLoadError(f"unknown implementation {spec!r}; known: {', '.join(sorted(available()))}, or give module:attribute or stdio:<command>")
+    if target.startswith(STDIO_PREFIX):
+        from .stdio import StdioAdapter
+
+        return StdioAdapter(target.removeprefix(STDIO_PREFIX), name=None if target == spec else spec)
     module_name, _, attribute = target.partition(":")
     try:
         factory = getattr(importlib.import_module(module_name), attribute)

@@ -27,7 +27,7 @@ import itertools
 import json
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,8 @@ DEFAULT_STOP_TIMEOUT = 5.0
 Handler = Callable[["Connection"], Awaitable[None]]
 #: Looks at the handshake; returns ``None`` to accept, or ``(status, reason)`` to refuse it.
 Gate = Callable[["Handshake"], "tuple[int, str] | None"]
+#: Picks the subprotocol to accept from those the client offers (``None``: accept none).
+SubprotocolChooser = Callable[[Sequence[str]], "str | None"]
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,10 @@ class Connection:
     error: BaseException | None = None
     close_code: int | None = None
     close_reason: str = ""
+    #: Keep every frame in :attr:`frames` (a recorder of long sessions writes them out instead).
+    keep_frames: bool = True
+    #: Frames recorded so far, kept or not.
+    count: int = 0
 
     @property
     def closed(self) -> bool:
@@ -93,12 +99,14 @@ class Connection:
 
     def _record(self, direction: str, message: str | bytes) -> Frame:
         t = round(time.monotonic() - self.opened, 6)
-        line = len(self.frames) + 2  # line 1 is the transcript's header
+        line = self.count + 2  # line 1 is the transcript's header
+        self.count += 1
         if isinstance(message, bytes):
             frame = Frame(line, direction, binary=message, t=t)  # type: ignore[arg-type]
         else:
             frame = _text_frame(line, direction, message, t)
-        self.frames.append(frame)
+        if self.keep_frames:
+            self.frames.append(frame)
         if self.writer is not None:
             self.writer.write(frame)
         return frame
@@ -115,6 +123,12 @@ class Connection:
     async def receive(self, timeout: float) -> Frame | None:
         """The client's next frame, recorded; ``None`` when nothing came within ``timeout`` seconds
         or the connection closed (then :attr:`closed` is true)."""
+        received = await self.receive_message(timeout)
+        return received[0] if received is not None else None
+
+    async def receive_message(self, timeout: float) -> tuple[Frame, str | bytes] | None:
+        """Like :meth:`receive`, with the frame's text or bytes exactly as they came (what a
+        pass-through proxy forwards)."""
         if self.closed:
             return None
         try:
@@ -124,7 +138,12 @@ class Connection:
         except ConnectionClosed as closed:
             self._closed(closed)
             return None
-        return self._record("client", message)
+        return self._record("client", message), message
+
+    async def send_bytes(self, data: bytes) -> Frame:
+        """Send a binary frame as it is and record it."""
+        await self.socket.send(data)
+        return self._record("server", data)
 
     async def close(self, code: int = 1000, reason: str = "") -> None:
         with contextlib.suppress(Exception):
@@ -164,6 +183,8 @@ class LiveServer:
         header: Header | None = None,
         max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES,
         stop_timeout: float = DEFAULT_STOP_TIMEOUT,
+        keep_frames: bool = True,
+        select_subprotocol: SubprotocolChooser | None = None,
     ) -> None:
         self.handler = handler
         self.host, self.port = host, port
@@ -172,6 +193,8 @@ class LiveServer:
         self.header = header or Header()
         self.max_frame_bytes = max_frame_bytes
         self.stop_timeout = stop_timeout
+        self.keep_frames = keep_frames
+        self.select_subprotocol = select_subprotocol
         self.connections: list[Connection] = []
         self._numbers = itertools.count(1)
         self._server: Server | None = None
@@ -200,6 +223,7 @@ class LiveServer:
             compression=None,
             ping_interval=None,
             close_timeout=2,
+            select_subprotocol=self._choose_subprotocol if self.select_subprotocol else None,
         ) as server:
             self._server = server
             self.port = next(iter(server.sockets)).getsockname()[1]
@@ -221,6 +245,10 @@ class LiveServer:
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(server.wait_closed(), 2)
 
+    def _choose_subprotocol(self, connection: ServerConnection, offered: Sequence[str]) -> str | None:
+        assert self.select_subprotocol is not None
+        return self.select_subprotocol(offered)  # type: ignore[return-value]
+
     def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
         if self.gate is None:
             return None
@@ -236,7 +264,7 @@ class LiveServer:
         if self.record_dir is not None:
             writer = TranscriptWriter.create(self.record_dir / f"connection-{number}.jsonl", self.header)
         assert socket.request is not None
-        connection = Connection(number, Handshake.of(socket.request), socket, writer)
+        connection = Connection(number, Handshake.of(socket.request), socket, writer, keep_frames=self.keep_frames)
         self.connections.append(connection)
         task = asyncio.current_task()
         assert task is not None

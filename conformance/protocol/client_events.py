@@ -1,7 +1,7 @@
 """The 11 GA client events and their union, discriminated on ``type``.
 
 The classes are written once, like every model; the union and :data:`CLIENT_EVENT_MODELS` hold
-their *request forms* (:mod:`.requests`), which follow the spec's nullability for what a client
+their *request forms* (:mod:`.nullability`), which follow the spec's nullability for what a client
 sends.
 """
 
@@ -12,7 +12,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, TypeAdapter
 
 from .base import Base64, ClientEventId, Model
-from .requests import request_form
+from .nullability import request_form
 from .items import ConversationItem
 from .response import ResponseCreateParams
 from .session import SessionConfig

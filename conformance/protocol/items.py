@@ -10,7 +10,7 @@ and ``response.output_item.done`` put the beta names ``text`` / ``audio`` there,
 (openai-agents-python, openai-agents-js, May 2026) report that servers sent both. A reader cannot be
 called wrong for following either half, so in what a server sends we accept both vocabularies, and
 the corpus fixtures that use the beta one are INFO: a library may accept or refuse them. What a
-client sends is held to the schema (``requests.REQUEST_CONSTRAINTS``). The streaming ``part`` of
+client sends is held to the schema (``nullability.REQUEST_CONSTRAINTS``). The streaming ``part`` of
 ``response.content_part.*`` is a different object whose enum really is ``text`` / ``audio`` (see
 ``server_events.ContentPart``).
 

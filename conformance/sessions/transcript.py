@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..corpus.fixtures import ID_PATTERN, Provenance
 from ..decoding import NotJSON, decode, find_duplicate_key
 from ..jsonpath import ROOT, child, describe
+from ..protocol.dialects import NAMES as DIALECTS
 from ..protocol.names import CLIENT_EVENT_TYPES, Transport
 
 Direction = Literal["client", "server"]
@@ -54,7 +55,7 @@ class Header(_Strict):
 
     id: str | None = Field(default=None, pattern=ID_PATTERN, max_length=80, description="permanent id in the session corpus; equals the file stem")
     description: str | None = Field(default=None, min_length=1, max_length=160, pattern=r"^[^\n]*$")
-    protocol: Literal["ga"] = Field(default="ga", description="the protocol the session speaks")
+    protocol: Literal[DIALECTS] = Field(default="ga", description="the protocol the session speaks: ga or another dialect")  # type: ignore[valid-type]
     transport: Transport = Field(default="websocket", description="output_audio_buffer.* exists only on webrtc and sip")
     excerpt: bool = Field(
         default=False,
@@ -90,6 +91,8 @@ class Frame:
     binary: bytes | None = None
     t: float | None = None
     problem: LineProblem | None = None
+    #: The line was a bare event: its direction was inferred from its type, not recorded.
+    bare: bool = False
 
     @property
     def has_event(self) -> bool:
@@ -247,7 +250,7 @@ def _frame(number: int, text: bytes, value: Any, problem: LineProblem | None) ->
 def _bare(number: int, value: dict[str, Any]) -> Frame:
     kind = value.get("type")
     direction: Direction = "client" if kind in CLIENT_EVENT_TYPES else "server"
-    return Frame(number, direction, event=value)
+    return Frame(number, direction, event=value, bare=True)
 
 
 # --- writing ------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conformance.families import corpus, properties
+from conformance.families import corpus, properties, sessions, wire
 from conformance.corpus.scenarios import SCENARIOS
 
 
@@ -17,9 +17,9 @@ def test_the_report_lists_every_check_with_its_fields(run_suite) -> None:
         "sides": ["client", "server"],
         "transports": ["websocket", "webrtc", "sip"],
     }
-    expected = {check.id for check in corpus.checks() + properties.checks()} | {f"snapshot/{s.id}/wire" for s in SCENARIOS}
+    expected = {check.id for check in corpus.checks() + properties.checks() + sessions.checks() + wire.checks()} | {f"snapshot/{s.id}/wire" for s in SCENARIOS}
     assert {check["id"] for check in report["checks"]} == expected
-    assert {check["family"] for check in report["checks"]} == {"corpus", "snapshot", "property"}
+    assert {check["family"] for check in report["checks"]} == {"corpus", "snapshot", "property", "session", "wire"}
     for check in report["checks"]:
         assert set(check) == {"id", "family", "event_type", "level", "outcome", "message", "source"}
         assert check["source"], check["id"]

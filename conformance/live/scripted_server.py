@@ -1,0 +1,306 @@
+"""The scripted server: plays one scripted session to every client that connects, and judges the client.
+
+A :class:`Script` is data: an ordered list of :class:`Step` s, each a server frame sent immediately,
+after a delay, or once the client has sent a frame matching a pattern (``{"type":
+"response.create"}``); plus :class:`Reply` rules that answer every matching client frame (a
+``session.update`` gets its ``session.updated``). :meth:`Script.from_transcript` derives a script
+from a recorded session, so that a real session can be replayed to any client library.
+
+It is built on :class:`~conformance.live.server.LiveServer`, which records every frame of both
+directions with its time. Every wait is bounded: a pattern the client never sends costs at most
+``Script.wait_timeout`` and leaves a note, and the session goes on. When the steps are done the
+server lingers (``Script.linger``), marks the session :attr:`PlayedSession.done`, and waits a bounded
+time for the client to close, so that a well-behaved client gets to close first.
+
+:meth:`PlayedSession.judgement` judges what the client sent: every client frame with the reference
+models, and the whole session with the session rules (:mod:`conformance.sessions.rules`), keeping
+the findings about frames the client sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import threading
+import time
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..sessions.findings import Finding
+from ..sessions.rules import check_frames
+from ..sessions.transcript import Frame, Header, Transcript
+from ..verdict import Verdict, judge
+from .server import Connection, LiveServer
+
+#: A reply builder: the client frame it answers -> the server events to send back.
+Builder = Callable[[Frame], Sequence[Any]]
+
+#: Client event types that make a server act; a script derived from a transcript waits for these.
+TRIGGERS: frozenset[str] = frozenset(
+    {
+        "session.update",
+        "conversation.item.create",
+        "conversation.item.delete",
+        "conversation.item.retrieve",
+        "conversation.item.truncate",
+        "input_audio_buffer.commit",
+        "input_audio_buffer.clear",
+        "response.create",
+        "response.cancel",
+    }
+)
+
+
+def matches(value: Any, pattern: Any) -> bool:
+    """Whether ``value`` has everything ``pattern`` has: objects match member by member (extra
+    members allowed), everything else by equality, with JSON types kept apart (``1`` is not ``true``)."""
+    if isinstance(pattern, Mapping):
+        return isinstance(value, Mapping) and all(key in value and matches(value[key], item) for key, item in pattern.items())
+    if isinstance(pattern, list):
+        return isinstance(value, list) and len(value) == len(pattern) and all(matches(v, p) for v, p in zip(value, pattern))
+    return type(value) is type(pattern) and value == pattern
+
+
+@dataclass(frozen=True)
+class Step:
+    """One server frame of a script: ``send`` (an event, sent as compact JSON) or ``text`` (a text
+    frame sent as it is, JSON or not), sent ``after`` seconds once ``when`` (a pattern) has been
+    matched by a client frame not matched before. A step with nothing to send only waits."""
+
+    send: Any = None
+    text: str | None = None
+    after: float = 0.0
+    when: Mapping[str, Any] | None = None
+    #: Says what the step is for, in notes and reports.
+    label: str = ""
+
+    @property
+    def sends(self) -> bool:
+        return self.send is not None or self.text is not None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Answers every client frame that matches ``when`` with what ``build`` returns, at once."""
+
+    when: Mapping[str, Any]
+    build: Builder = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Script:
+    steps: tuple[Step, ...]
+    replies: tuple[Reply, ...] = ()
+    #: The longest a step waits for its pattern before the script goes on without it.
+    wait_timeout: float = 5.0
+    #: How long to keep listening after the last step.
+    linger: float = 0.3
+    #: How long to wait for the client to close once the session is done.
+    close_timeout: float = 3.0
+
+    @classmethod
+    def from_transcript(
+        cls,
+        transcript: Transcript | Iterable[Frame],
+        *,
+        wait_for: Collection[str] = TRIGGERS,
+        max_gap: float = 0.5,
+        **options: Any,
+    ) -> Script:
+        """The server side of a recorded session as a script. Each server frame is sent after the
+        gap the transcript records between it and the frame before (capped at ``max_gap``); a
+        client frame whose type is in ``wait_for`` becomes a wait for a frame of that type, so
+        the replay follows the client it plays to. Malformed lines are skipped."""
+        steps: list[Step] = []
+        previous_t: float | None = None
+        waiting: Mapping[str, Any] | None = None
+        for frame in transcript:
+            if frame.problem is not None:
+                continue
+            gap = 0.0 if frame.t is None or previous_t is None else max(0.0, min(max_gap, frame.t - previous_t))
+            previous_t = frame.t if frame.t is not None else previous_t
+            if frame.dir == "client":
+                kind = frame.event_type
+                if kind in wait_for:
+                    if waiting is not None:
+                        steps.append(Step(when=waiting, label=f"line {frame.line}: the client's {waiting['type']}"))
+                    waiting = {"type": kind}
+                continue
+            if frame.binary is not None:
+                continue  # a binary frame is not part of the GA protocol; nothing to replay
+            text = frame.raw if frame.raw is not None else None
+            steps.append(Step(send=None if text is not None else frame.event, text=text, after=gap, when=waiting, label=f"line {frame.line}"))
+            waiting = None
+        if waiting is not None:
+            steps.append(Step(when=waiting, label="the client's last event"))
+        return cls(tuple(steps), **options)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What the scripted server makes of the client: a verdict for every client frame, and the
+    session rules' findings about frames the client sent."""
+
+    verdicts: tuple[tuple[Frame, Verdict | None], ...]
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def invalid(self) -> list[tuple[Frame, Verdict | None]]:
+        """Client frames that are not valid GA client events (``None``: not a text frame at all)."""
+        return [(frame, verdict) for frame, verdict in self.verdicts if verdict is None or not verdict.ok]
+
+
+@dataclass
+class PlayedSession:
+    """One connection's session: the connection (handshake, frames, how it closed), a note for each
+    wait that timed out, and whether the script has finished."""
+
+    connection: Connection
+    notes: list[str] = field(default_factory=list)
+    #: The frame each step sent, in step order (``None`` for a step that only waited or could not send).
+    sent: list[Frame | None] = field(default_factory=list)
+    done: threading.Event = field(default_factory=threading.Event)
+    #: Whether the client closed the connection (a close frame or a dropped socket) before the
+    #: server gave up waiting for it.
+    closed_by_client: bool = False
+
+    @property
+    def client_frames(self) -> list[Frame]:
+        return [frame for frame in self.connection.frames if frame.dir == "client"]
+
+    def judgement(self) -> Judgement:
+        verdicts = tuple((frame, _judge_client(frame)) for frame in self.client_frames)
+        frames = self.connection.frames
+        client_lines = {frame.line for frame in frames if frame.dir == "client"}
+        result = check_frames(list(frames), transport="websocket", excerpt=False)
+        return Judgement(verdicts, tuple(finding for finding in result.findings if finding.line in client_lines))
+
+
+def _judge_client(frame: Frame) -> Verdict | None:
+    if frame.binary is not None:
+        return None
+    if frame.raw is not None:
+        return judge(frame.raw, "client")
+    return judge(json.dumps(frame.event, ensure_ascii=False), "client")
+
+
+class ScriptedServer:
+    """A :class:`LiveServer` that plays ``script`` to each connection (a fresh play per connection)."""
+
+    def __init__(self, script: Script, *, header: Header | None = None, **server_options: Any) -> None:
+        self.script = script
+        self.sessions: list[PlayedSession] = []
+        self._new_session = threading.Condition()
+        self.server = LiveServer(self._play, header=header, **server_options)
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def __enter__(self) -> ScriptedServer:
+        self.server.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.server.stop()
+
+    def stop(self) -> None:
+        self.server.stop()
+
+    def first_session(self, timeout: float) -> PlayedSession | None:
+        """The first connection's session, once a client has connected (or ``None`` after ``timeout``)."""
+        with self._new_session:
+            self._new_session.wait_for(lambda: bool(self.sessions), timeout)
+        return self.sessions[0] if self.sessions else None
+
+    async def _play(self, connection: Connection) -> None:
+        session = PlayedSession(connection)
+        with self._new_session:
+            self.sessions.append(session)
+            self._new_session.notify_all()
+        await _Player(self.script, session).run()
+
+
+class _Player:
+    """Plays one script over one connection: a receiver task reads (and so records) every client
+    frame and answers replies, while the steps run in order."""
+
+    def __init__(self, script: Script, session: PlayedSession) -> None:
+        self.script = script
+        self.session = session
+        self.connection = session.connection
+        self.received: list[Frame] = []
+        self.consumed: set[int] = set()
+        self.arrived = asyncio.Event()
+        self.send_lock = asyncio.Lock()
+
+    async def run(self) -> None:
+        receiver = asyncio.create_task(self._receive())
+        try:
+            for step in self.script.steps:
+                if not await self._wait_for(step):
+                    if self.connection.closed:
+                        self.session.notes.append(f"the client closed the connection before {step.label or 'a step'}")
+                        break
+                    self.session.notes.append(f"{step.label or 'a step'}: no client frame matching {json.dumps(step.when)} within {self.script.wait_timeout:g} s")
+                if step.after:
+                    await asyncio.sleep(step.after)
+                self.session.sent.append(await self._send(step) if step.sends else None)
+            if not self.connection.closed:
+                await asyncio.sleep(self.script.linger)
+            self.session.done.set()
+            await self._until_closed(self.script.close_timeout)
+            self.session.closed_by_client = self.connection.closed
+        finally:
+            self.session.done.set()
+            receiver.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await receiver
+
+    async def _receive(self) -> None:
+        while not self.connection.closed:
+            frame = await self.connection.receive(timeout=1.0)
+            if frame is None:
+                continue
+            self.received.append(frame)
+            self.arrived.set()
+            for reply in self.script.replies:
+                if frame.has_event and matches(frame.event, reply.when):
+                    for event in reply.build(frame):
+                        await self._send(Step(send=event))
+        self.arrived.set()
+
+    async def _wait_for(self, step: Step) -> bool:
+        """Wait until an unconsumed client frame matches ``step.when``; False after the timeout."""
+        if step.when is None:
+            return True
+        deadline = time.monotonic() + self.script.wait_timeout
+        while True:
+            for index, frame in enumerate(self.received):
+                if index not in self.consumed and frame.has_event and matches(frame.event, step.when):
+                    self.consumed.add(index)
+                    return True
+            left = deadline - time.monotonic()
+            if left <= 0 or self.connection.closed:
+                return False
+            self.arrived.clear()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.arrived.wait(), left)
+
+    async def _send(self, step: Step) -> Frame | None:
+        if self.connection.closed:
+            return None
+        async with self.send_lock:
+            try:
+                if step.text is not None:
+                    return await self.connection.send_text(step.text)
+                return await self.connection.send_event(step.send)
+            except Exception:  # noqa: BLE001 - a client that went away ends the play, not the server
+                return None
+
+    async def _until_closed(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while not self.connection.closed and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)

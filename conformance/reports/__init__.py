@@ -1,0 +1,1 @@
+"""Reports of a run: the JSON compliance report every run writes, and the views built from it."""

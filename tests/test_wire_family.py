@@ -1,0 +1,115 @@
+"""The wire family as data and as checks: its scenarios play valid GA sessions (but for the one odd
+frame each tolerance scenario is about), their ids are permanent, the reference client passes every
+wire check, and an implementation without a wire adapter, or one that leaves a behaviour to the
+application, is not judged on it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conformance.checks import Driver, run_check
+from conformance.corpus import hygiene
+from conformance.families import wire
+from conformance.implementations import live
+from conformance.implementations.adapter import Adapter
+from conformance.implementations.reference import ReferenceAdapter
+from conformance.verdict import judge
+
+ODD_VERDICTS = {
+    "unknown-event-type": "unknown-type",
+    "new-field": "valid",
+    "beta-event-name": "beta-name",
+    "missing-required-field": "invalid",
+    "not-json-frame": "not-json",
+    "recoverable-error": "valid",
+}
+
+
+def test_scenario_ids_are_registered_and_permanent() -> None:
+    assert hygiene.id_problems("wire_scenarios", (s.id for s in wire.SCENARIOS), hygiene.load_registry()) == []
+    assert len(wire.SCENARIOS_BY_ID) == len(wire.SCENARIOS)
+
+
+@pytest.mark.parametrize("scenario", wire.SCENARIOS, ids=[s.id for s in wire.SCENARIOS])
+def test_every_scripted_frame_is_valid_ga_but_the_odd_one(scenario) -> None:
+    script = scenario.build()
+    for step in script.steps:
+        if not step.sends:
+            continue
+        verdict = judge(step.text if step.text is not None else json.dumps(step.send), "server")
+        if step.label == "the odd frame":
+            assert verdict.verdict == ODD_VERDICTS[scenario.id], step
+            if scenario.id == "new-field":
+                assert verdict.unknown_fields, "the new-field frame has no new field"
+        else:
+            assert verdict.ok, (step.label, [str(e) for e in verdict.errors])
+
+
+def test_the_odd_frames_are_the_ones_the_scenarios_name() -> None:
+    odd = {s.id for s in wire.SCENARIOS if any(step.label == "the odd frame" for step in s.build().steps)}
+    assert odd == set(ODD_VERDICTS)
+
+
+def test_scenarios_need_only_what_adapters_can_declare() -> None:
+    declared = set(live.NEEDS)
+    assert all(s.needs <= declared and all(spec.needs <= declared for spec in s.checks) for s in wire.SCENARIOS)
+
+
+def test_check_ids_are_wire_scenario_check_and_unique() -> None:
+    ids = [check.id for check in wire.checks()]
+    assert len(ids) == len(set(ids))
+    assert all(check_id.startswith("wire/") and check_id.split("/")[1] in wire.SCENARIOS_BY_ID for check_id in ids)
+    levels = {check.id: check.level for check in wire.checks()}
+    assert levels["wire/session-config/carries-configuration"] == "MUST"
+    assert levels["wire/barge-in/truncates"] == "SHOULD" and levels["wire/connect/sends-on-connect"] == "INFO"
+
+
+def test_the_reference_client_passes_every_wire_check() -> None:
+    driver = Driver(ReferenceAdapter())
+    outcomes = {check.id: run_check(check, driver) for check in wire.checks()}
+    failing = {check_id: message for check_id, (passed, message, _) in outcomes.items() if not passed}
+    assert failing == {}
+    assert all(applicable for _, _, applicable in outcomes.values())
+
+
+class _Named(Adapter):
+    def __init__(self, name: str) -> None:
+        self.name = name  # type: ignore[misc]
+
+
+def test_without_a_wire_adapter_the_wire_checks_do_not_apply() -> None:
+    passed, message, applicable = run_check(wire.checks()[0], Driver(_Named("some-server")))
+    assert (passed, applicable) == (None, False) and "has no wire adapter" in message
+
+
+class _TransportOnly(live.WireAdapter):
+    name = "transport-only"
+    leaves_to_application = {"playback": "the application plays the audio"}
+    missing = {"interrupt": "it has no way to stop a response"}
+
+    def client(self) -> live.WireClient:
+        raise AssertionError("no scenario may run")
+
+
+class _WithWire(Adapter):
+    name = "transport-only"
+
+    def wire_adapter(self) -> live.WireAdapter:
+        return _TransportOnly()
+
+
+def test_behaviour_left_to_the_application_does_not_apply_and_a_missing_action_is_not_implemented() -> None:
+    checks = {check.id: check for check in wire.checks([wire.SCENARIOS_BY_ID["barge-in"], wire.SCENARIOS_BY_ID["app-interrupt"]])}
+    driver = Driver(_WithWire())
+    assert run_check(checks["wire/barge-in/truncates"], driver)[:2] == (None, "transport-only leaves this to the application: the application plays the audio")
+    assert run_check(checks["wire/barge-in/truncates"], driver)[2] is False
+    passed, message, applicable = run_check(checks["wire/app-interrupt/cancels"], driver)
+    assert (passed, applicable) == (None, True) and "cannot interrupt" in message
+
+
+def test_a_wire_adapter_that_cannot_load_fails_the_checks(monkeypatch) -> None:
+    monkeypatch.setitem(live.WIRE_BUILT_IN, "broken-install", "conformance.implementations.no_such_module:Nothing")
+    passed, message, applicable = run_check(wire.checks()[0], Driver(_Named("broken-install")))
+    assert (passed, applicable) == (False, True) and "cannot be loaded" in message
