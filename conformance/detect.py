@@ -101,6 +101,8 @@ def detect_events(events: Iterable[Event], path: str) -> Detection:
         if seen[key] == 1:
             evidence.append(Evidence(event.line, _reason(event, kind, found, verdicts), found))
     dialect, confidence, mixed = _decide([piece.fits for piece in evidence], seen)
+    if mixed:  # what the leading dialect cannot explain comes first: that is the finding
+        evidence.sort(key=lambda piece: dialect in piece.fits)
     shown = evidence[:SHOWN]
     if len(evidence) > SHOWN:
         shown.append(Evidence(None, f"and {len(evidence) - SHOWN} more distinct pieces of evidence", frozenset()))

@@ -40,3 +40,16 @@ def test_a_generic_or_unsourced_reason_is_refused() -> None:
     problems = weak_reasons(baseline)
     assert [problem.split(":")[0] for problem in problems] == ["corpus/a/rejects", "corpus/b/parses", "corpus/c/lossless-dump"]
     assert "restates the outcome" in problems[0] and "is empty" in problems[1] and "names no file and line" in problems[2]
+
+
+LEDGER_START, LEDGER_END = "<!-- ledger:start -->", "<!-- ledger:end -->"
+
+
+def test_the_readme_ledger_is_the_generated_one() -> None:
+    from conformance.commands.baseline import shipped_ledger
+
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    text = readme.read_text()
+    assert LEDGER_START in text and LEDGER_END in text, "README.md lost its precision ledger"
+    published = text.split(LEDGER_START, 1)[1].split(LEDGER_END, 1)[0].strip()
+    assert published == shipped_ledger().strip(), "regenerate it: realtime-conformance baseline --ledger"

@@ -102,11 +102,12 @@ def load(root: Path = FIXTURES_ROOT, dialect: str | None = "ga") -> tuple[list[F
     fixtures: list[Fixture] = []
     errors: list[LoadError] = []
     for path in sorted(root.rglob("*.json")):
+        document = None
         try:
             document = json.loads(path.read_bytes())
             fixture = Fixture.model_validate(document)
         except (OSError, ValueError, ValidationError) as problem:
-            if not _of_another_dialect(locals().get("document"), dialect):  # a broken fixture of another dialect is that dialect's error
+            if not _of_another_dialect(document, dialect):  # a broken fixture of another dialect is that dialect's error
                 errors.append(LoadError(path, _one_line(problem)))
             continue
         if fixture.id != path.stem:

@@ -18,6 +18,10 @@ BUILT_IN: dict[str, str] = {
     "pipecat": "conformance.implementations.pipecat:PipecatAdapter",
     "openai": "conformance.implementations.openai_sdk:OpenAISDKAdapter",
     "openai-agents": "conformance.implementations.openai_agents:OpenAIAgentsAdapter",
+    # dialects: each judged under its own (Adapter.dialect)
+    "pipecat-xai": "conformance.implementations.pipecat_dialects:PipecatXaiAdapter",
+    "pipecat-inworld": "conformance.implementations.pipecat_dialects:PipecatInworldAdapter",
+    "openai-beta": "conformance.implementations.openai_beta:OpenAIBetaAdapter",
     # a Node.js harness in harnesses/js-agents-realtime, found through $CONFORMANCE_HARNESSES
     "agents-realtime-js": "conformance.implementations.stdio:agents_realtime_js",
     "livekit": "conformance.implementations.wire_livekit:LivekitAdapter",

@@ -458,7 +458,7 @@ def _transcription(s: _Session) -> Iterator[Any]:
 
 @_maker
 def _barge_in(s: _Session) -> Iterator[Any]:
-    for done in s.find_all("response.done", where=lambda e: ((e.get("response") or {}).get("status_details") or {}).get("reason") == "turn_detected"):
+    for done in s.find_all("response.done", where=lambda e: _reason(e) == "turn_detected"):
         def completed(event: dict[str, Any]) -> None:
             event["response"]["status"] = "completed"
             event["response"]["status_details"] = None
@@ -545,10 +545,16 @@ def _transport(s: _Session) -> Iterator[Any]:
 
 @_maker
 def _invalid_frame(s: _Session) -> Iterator[Any]:
-    started = s.find("input_audio_buffer.speech_started")
+    started = s.find("input_audio_buffer.speech_started", where=lambda e: "audio_start_ms" in e)  # optional in xAI's and Inworld's
     if started is not None:
         yield ("event.verdict", "MUST", "alter", (_n(started),), "audio_start_ms sent as a string",
                s.alter(started, lambda e: e.__setitem__("audio_start_ms", str(e["audio_start_ms"]))))
+
+
+def _reason(event: dict[str, Any]) -> Any:
+    """A response.done's status_details.reason; xAI sends status_details as a string ("unimplemented")."""
+    details = (event.get("response") or {}).get("status_details")
+    return details.get("reason") if isinstance(details, dict) else None
 
 
 @dataclass(frozen=True)

@@ -126,7 +126,6 @@ def dialect() -> Dialect:
         server=server,
         differences=DIFFERENCES,
         successors=BETA_RENAMES,
-        rules_read_as={"ping": None},
         ordering=Ordering(continues_after_tool_output=True, pcm_rates=PCM_RATES),
         to_ga=translate.inworld_to_ga,
         from_ga=translate.ga_to_inworld,

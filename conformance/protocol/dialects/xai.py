@@ -281,7 +281,6 @@ def dialect() -> Dialect:
         rules_read_as={
             "response.text.delta": "response.output_text.delta",
             "conversation.item.input_audio_transcription.updated": "conversation.item.input_audio_transcription.delta",
-            "ping": None,
         },
         ordering=Ordering(items_owe_done=False, pcm_rates=PCM_RATES),
         to_ga=translate.xai_to_ga,
