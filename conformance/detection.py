@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from .checks import Check, Driver, Result, run_check
 from .families import corpus, properties, sessions, snapshots
@@ -74,22 +75,28 @@ def render(rows: list[Row], families: Iterable[str] = FAMILIES) -> str:
     return "\n".join(lines)
 
 
-# --- servers: the probe family against the broken servers ---------------------------------------
-# A broken server is a live process, not an adapter: each runs on 127.0.0.1 and the probe plays
-# its scenarios against it. Its row counts the probe checks that fail; it is *detected as
-# catalogued* when every check it names in ``caught_by`` fails.
+# --- live catalogues: broken servers against the probe, broken clients against the wire family ----
+# A broken server is a live process and a broken client a live client, not parse-level adapters:
+# each plays its family's scenarios on 127.0.0.1. A row counts the checks that fail against it; it
+# is *detected as catalogued* when every check it names in ``caught_by`` fails.
 
 
 @dataclass(frozen=True)
-class ServerRow:
+class LiveRow:
     broken: object
-    #: how many probe checks failed against it
+    #: how many checks of the family failed against it
     failing: int
     #: the catalogued checks that did *not* fail (empty when detected as catalogued)
     missed: tuple[str, ...]
 
 
-def server_matrix(catalogue: Iterable[object] | None = None, scenarios: Iterable[str] | None = None, timeout: float = 2.0, pace: float = 0.05) -> list[ServerRow]:
+def _live_row(broken: object, results: dict[str, Any]) -> LiveRow:
+    failing = sum(1 for result in results.values() if not result.passed)
+    missed = tuple(check_id for check_id in broken.caught_by if check_id not in results or results[check_id].passed)  # type: ignore[attr-defined]
+    return LiveRow(broken, failing, missed)
+
+
+def server_matrix(catalogue: Iterable[object] | None = None, scenarios: Iterable[str] | None = None, timeout: float = 2.0, pace: float = 0.05) -> list[LiveRow]:
     """Play the probe scenarios (all by default) against each broken server (the whole catalogue
     by default). ``timeout`` bounds each wait for a server, ``pace`` its audio pacing."""
     import asyncio
@@ -105,38 +112,11 @@ def server_matrix(catalogue: Iterable[object] | None = None, scenarios: Iterable
         with broken.server(ServerOptions(pace=pace)) as server:  # type: ignore[attr-defined]
             target = Target(server.url, (("Authorization", "Bearer conformance-matrix"),))
             results = {result.id: result for result in asyncio.run(probe(target, chosen, Limits(timeout=timeout, settle=0.1)))}
-        failing = sum(1 for result in results.values() if not result.passed)
-        missed = tuple(check_id for check_id in broken.caught_by if check_id not in results or results[check_id].passed)  # type: ignore[attr-defined]
-        rows.append(ServerRow(broken, failing, missed))
+        rows.append(_live_row(broken, results))
     return rows
 
 
-def render_servers(rows: list[ServerRow]) -> str:
-    lines = ["| broken server | defect | probe | caught where catalogued |", "|---|---|---|---|"]
-    for row in rows:
-        verdict = "yes" if not row.missed else "**no**: " + ", ".join(row.missed)
-        lines.append(f"| `{row.broken.name}` | {row.broken.defect} | {row.failing or '–'} | {verdict} |")  # type: ignore[attr-defined]
-    lines.append("")
-    lines.append("The probe column counts the probe checks that fail against each server; – means none did.")
-    return "\n".join(lines)
-
-
-# --- clients: the wire family against the broken clients ----------------------------------------
-# A broken client is the reference wire client with one departure (implementations/broken_clients.py).
-# Each plays the wire scenarios on a live socket; its row counts the wire checks that fail against it,
-# and it is *detected as catalogued* when every check it names in ``caught_by`` fails.
-
-
-@dataclass(frozen=True)
-class ClientRow:
-    broken: object
-    #: how many wire checks failed against it
-    failing: int
-    #: the catalogued checks that did *not* fail (empty when detected as catalogued)
-    missed: tuple[str, ...]
-
-
-def client_matrix(catalogue: Iterable[object] | None = None, scenarios: Iterable[str] | None = None) -> list[ClientRow]:
+def client_matrix(catalogue: Iterable[object] | None = None, scenarios: Iterable[str] | None = None) -> list[LiveRow]:
     """Play the wire scenarios (all by default; each once per client) against each broken client
     (the whole catalogue by default)."""
     from .families import wire
@@ -144,20 +124,71 @@ def client_matrix(catalogue: Iterable[object] | None = None, scenarios: Iterable
 
     chosen = [wire.SCENARIOS_BY_ID[name] for name in scenarios] if scenarios is not None else list(wire.SCENARIOS)
     checks = wire.checks(chosen)
-    rows = []
-    for broken in catalogue if catalogue is not None else BROKEN_CLIENTS:
-        results = run(broken.adapter(), checks)  # type: ignore[attr-defined]
-        failing = sum(1 for result in results.values() if not result.passed)
-        missed = tuple(check_id for check_id in broken.caught_by if check_id not in results or results[check_id].passed)  # type: ignore[attr-defined]
-        rows.append(ClientRow(broken, failing, missed))
-    return rows
+    return [_live_row(broken, run(broken.adapter(), checks)) for broken in (catalogue if catalogue is not None else BROKEN_CLIENTS)]  # type: ignore[attr-defined]
 
 
-def render_clients(rows: list[ClientRow]) -> str:
-    lines = ["| broken client | defect | wire | caught where catalogued |", "|---|---|---|---|"]
+def render_live(rows: list[LiveRow], what: str, family: str) -> str:
+    """The matrix of one live catalogue: ``what`` names its entries (server, client)."""
+    lines = [f"| broken {what} | defect | {family} | caught where catalogued |", "|---|---|---|---|"]
     for row in rows:
         verdict = "yes" if not row.missed else "**no**: " + ", ".join(row.missed)
         lines.append(f"| `{row.broken.name}` | {row.broken.defect} | {row.failing or '–'} | {verdict} |")  # type: ignore[attr-defined]
     lines.append("")
-    lines.append("The wire column counts the wire checks that fail against each client; – means none did.")
+    lines.append(f"The {family} column counts the {family} checks that fail against each {what}; – means none did.")
+    return "\n".join(lines)
+
+
+def render_servers(rows: list[LiveRow]) -> str:
+    return render_live(rows, "server", "probe")
+
+
+def render_clients(rows: list[LiveRow]) -> str:
+    return render_live(rows, "client", "wire")
+
+
+# --- dialects: each dialect's corpus and sessions against the broken dialect implementations ---------
+# A broken dialect implementation is that dialect's reference with one departure
+# (implementations/broken_dialects.py); its row counts the failing checks of its own dialect's
+# corpus and session families, and it is *detected as catalogued* when every check it names fails.
+
+DIALECT_FAMILIES = ("corpus", "session")
+
+
+def dialect_checks(dialect: str | None = None) -> dict[str, Check]:
+    """The corpus and session checks of one dialect other than GA, or of all of them."""
+    from .protocol.dialects import NAMES
+
+    chosen = [dialect] if dialect else [name for name in NAMES if name != "ga"]
+    return {check.id: check for name in chosen for check in (*corpus.checks(dialect=name), *sessions.checks(dialect=name))}
+
+
+@dataclass(frozen=True)
+class DialectRow:
+    broken: object
+    #: family -> how many of the dialect's checks of that family failed
+    caught: dict[str, int]
+    missed: tuple[str, ...]
+
+
+def dialect_matrix(catalogue: Iterable[object] | None = None, timeout: float = 0.5) -> list[DialectRow]:
+    from .implementations.broken_dialects import BROKEN_DIALECTS
+
+    rows = []
+    for broken in catalogue if catalogue is not None else BROKEN_DIALECTS:
+        checks = dialect_checks(broken.dialect)  # type: ignore[attr-defined]
+        results = run(broken.adapter(), checks.values(), timeout)  # type: ignore[attr-defined]
+        caught = {family: sum(1 for check_id, result in results.items() if not result.passed and checks[check_id].family == family) for family in DIALECT_FAMILIES}
+        missed = tuple(check_id for check_id in broken.caught_by if check_id not in results or results[check_id].passed)  # type: ignore[attr-defined]
+        rows.append(DialectRow(broken, caught, missed))
+    return rows
+
+
+def render_dialects(rows: list[DialectRow]) -> str:
+    lines = ["| broken dialect implementation | dialect | defect | corpus | session | caught where catalogued |", "|---|---|---|---|---|---|"]
+    for row in rows:
+        cells = " | ".join(str(row.caught[family]) if row.caught[family] else "–" for family in DIALECT_FAMILIES)
+        verdict = "yes" if not row.missed else "**no**: " + ", ".join(row.missed)
+        lines.append(f"| `{row.broken.name}` | {row.broken.dialect} | {row.broken.defect} | {cells} | {verdict} |")  # type: ignore[attr-defined]
+    lines.append("")
+    lines.append("Cells count the failing checks of the dialect's own corpus and session families; – means none failed.")
     return "\n".join(lines)

@@ -62,11 +62,39 @@ def json_schema(direction: Direction | None = None, event_type: str | None = Non
     return copy.deepcopy(_build(direction, event_type))
 
 
+#: Branches the reference accepts but the property family does not generate, with the reason: a
+#: library is asked to handle everything it generates, at MUST.
+NOT_GENERATED: dict[str, str] = {
+    "item_reference": "the spec's text, its example and the openai SDK allow references to items in "
+    "response.create input, but its schema dropped them: a library that follows the schema is not wrong",
+}
+
+
 def generation_schema(event_type: str) -> dict[str, Any]:
     """The schema the property family generates one event type from: what the reference accepts,
     except that a server event holds ``null`` only where servers are shown to send it
     (:func:`conformance.protocol.nullability.server_form`), so that no library is asked to read a
-    ``null`` the spec forbids and no server sends."""
+    ``null`` the spec forbids and no server sends, and without the branches of :data:`NOT_GENERATED`."""
     if event_type not in CLIENT_EVENT_MODELS and event_type not in SERVER_EVENT_MODELS:
         raise KeyError(event_type)
-    return copy.deepcopy(_build(None, event_type, True))
+    return _without_branches(copy.deepcopy(_build(None, event_type, True)), set(NOT_GENERATED))
+
+
+def _without_branches(node: dict[str, Any], types: set[str]) -> dict[str, Any]:
+    """``node`` without the definitions whose ``type`` is a constant in ``types``, nor any union
+    branch or discriminator mapping that names them."""
+    definitions = node.get("$defs", {})
+    dropped = {name for name, schema in definitions.items() if schema.get("properties", {}).get("type", {}).get("const") in types}
+    refs = {f"#/$defs/{name}" for name in dropped}
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, list):
+            return [walk(item) for item in value if not (isinstance(item, dict) and item.get("$ref") in refs)]
+        if isinstance(value, dict):
+            return {key: walk(item) for key, item in value.items() if not (isinstance(item, str) and item in refs)}
+        return value
+
+    pruned = walk(node)
+    for name in dropped:
+        pruned["$defs"].pop(name, None)
+    return pruned

@@ -160,3 +160,10 @@ def test_every_nullable_server_member_names_a_real_field() -> None:
     classes = {cls.__name__: cls for cls in _subclasses(base.Model)}
     for owner, name in NULLABLE_FROM_SERVERS:
         assert name in classes[owner].model_fields, (owner, name)
+
+
+def test_item_references_are_read_but_not_generated() -> None:
+    from conformance.schema import generation_schema
+
+    assert "ItemReference" in json_schema(event_type="response.create")["$defs"]
+    assert "item_reference" not in str(generation_schema("response.create"))

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..protocol.dialects import NAMES as DIALECTS
 from . import EXIT_FAILED, EXIT_OK
 
 BASELINES = Path(__file__).resolve().parents[1] / "implementations" / "baselines"
@@ -38,6 +39,9 @@ def register(commands: Any) -> None:
     probe.add_argument("--record", type=Path, metavar="DIR", help="write each probed session as a transcript, DIR/<scenario>.jsonl")
     probe.add_argument("--strict", action="store_true", help="SHOULD checks fail the run too")
     probe.add_argument("--list", action="store_true", help="list the scenarios and their checks, and exit")
+    probe.add_argument("--dialect", choices=DIALECTS, default="ga",
+                       help="the dialect the server speaks (default: ga): the scenarios are sent in it, every server frame is judged under it, "
+                       "and only the checks every scenario gets are run (the scenarios' own expectations are GA's)")
     probe.set_defaults(run=run)
 
 
@@ -74,9 +78,21 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 async def _probe(target: Any, scenarios: list[Any], limits: Any, args: argparse.Namespace, baseline: Any) -> int:
     from ..families.probe import Settler, probe
 
-    settler = Settler(target, baseline, args.strict)
-    print(f"probing {target.display_name} ({len(scenarios)} scenario(s), transport timeout {limits.timeout:g} s)")
-    await probe(target, scenarios, limits, args.record, on_run=lambda scenario, run, results: _show(settler, scenario, run, results))
+    dialect = getattr(args, "dialect", "ga")
+    show = lambda scenario, run, results: _show(settler, scenario, run, results)  # noqa: E731
+    if dialect == "ga":
+        settler = Settler(target, baseline, args.strict)
+    else:
+        from ..live.dialect_probe import DialectSettler
+
+        settler = DialectSettler(target, dialect, baseline, args.strict)
+    print(f"probing {target.display_name} ({len(scenarios)} scenario(s), transport timeout {limits.timeout:g} s)" + (f" under {dialect}" if dialect != "ga" else ""))
+    if dialect == "ga":
+        await probe(target, scenarios, limits, args.record, on_run=show)
+    else:
+        from ..live import dialect_probe
+
+        await dialect_probe.probe(target, scenarios, dialect, limits, args.record, on_run=show)
     print(settler.summary())
     if args.conformance_report:
         settler.write(args.conformance_report)

@@ -18,7 +18,7 @@ one that plays the server side (``Adapter.sides``). Frames of events only other 
 :func:`checks` makes the checks of any list of sessions: the session corpus by default, and the
 sessions the live families record (:func:`recorded` turns a transcript into one). Each session is
 judged under the dialect its header names; another dialect's sessions live under
-``fixtures/sessions/<dialect>/`` and ``checks(dialect=...)`` makes theirs (GA's by default).
+``fixtures/<dialect>/sessions/`` and ``checks(dialect=...)`` makes theirs (GA's by default).
 """
 
 from __future__ import annotations
@@ -83,10 +83,10 @@ class LoadError:
 
 
 def load(root: Path | None = None, dialect: str = "ga") -> tuple[list[Session], list[LoadError]]:
-    """The session corpus of one dialect (``fixtures/sessions/`` for GA, ``fixtures/sessions/<dialect>/``
+    """The session corpus of one dialect (``fixtures/sessions/`` for GA, ``fixtures/<dialect>/sessions/``
     for another). A file that is not a well-formed transcript with a header naming its id and the
     dialect is an error, not a session."""
-    root = root if root is not None else SESSIONS_ROOT if dialect == "ga" else SESSIONS_ROOT / dialect
+    root = root if root is not None else SESSIONS_ROOT if dialect == "ga" else FIXTURES_ROOT / dialect / "sessions"
     sessions, errors = [], []
     paths = sorted(root.glob(f"*{SUFFIX}"))
     if not paths:  # an installed package without its data must not pass by checking nothing

@@ -98,6 +98,9 @@ class ServerOptions:
     max_session_seconds: float = 3600.0
     #: ``expires_at`` of the session: this clock plus an hour.
     clock: Callable[[], float] = field(default=time.time, compare=False)
+    #: The protocol dialect to serve (``protocol.dialects.NAMES``): GA, or GA behind that dialect's
+    #: translation (:mod:`.dialect_server`).
+    dialect: str = "ga"
 
 
 class _Ids:
@@ -785,7 +788,12 @@ class ReferenceServer:
         return None
 
     async def _serve(self, connection: Connection) -> None:
-        await self.session_class(connection, self.options).run()
+        session_class = self.session_class
+        if self.options.dialect != "ga":
+            from .dialect_server import session_class as for_dialect
+
+            session_class = for_dialect(self.options.dialect, session_class)
+        await session_class(connection, self.options).run()
 
     def start(self, timeout: float = 10.0) -> ReferenceServer:
         self.live.start(timeout)

@@ -14,7 +14,9 @@ time for the client to close, so that a well-behaved client gets to close first.
 
 :meth:`PlayedSession.judgement` judges what the client sent: every client frame with the reference
 models, and the whole session with the session rules (:mod:`conformance.sessions.rules`), keeping
-the findings about frames the client sent.
+the findings about frames the client sent. A script of another dialect (its header's ``protocol``,
+or ``dialect=``) judges the client under that dialect: a client built for xAI or Azure's preview
+surface is held to the protocol it targets.
 """
 
 from __future__ import annotations
@@ -165,32 +167,36 @@ class PlayedSession:
     #: Whether the client closed the connection (a close frame or a dropped socket) before the
     #: server gave up waiting for it.
     closed_by_client: bool = False
+    #: The dialect the client is judged under.
+    dialect: str = "ga"
 
     @property
     def client_frames(self) -> list[Frame]:
         return [frame for frame in self.connection.frames if frame.dir == "client"]
 
     def judgement(self) -> Judgement:
-        verdicts = tuple((frame, _judge_client(frame)) for frame in self.client_frames)
+        verdicts = tuple((frame, _judge_client(frame, self.dialect)) for frame in self.client_frames)
         frames = self.connection.frames
         client_lines = {frame.line for frame in frames if frame.dir == "client"}
-        result = check_frames(list(frames), transport="websocket", excerpt=False)
+        result = check_frames(list(frames), transport="websocket", excerpt=False, dialect=self.dialect)
         return Judgement(verdicts, tuple(finding for finding in result.findings if finding.line in client_lines))
 
 
-def _judge_client(frame: Frame) -> Verdict | None:
+def _judge_client(frame: Frame, dialect: str = "ga") -> Verdict | None:
     if frame.binary is not None:
         return None
+    under = None if dialect == "ga" else dialect
     if frame.raw is not None:
-        return judge(frame.raw, "client")
-    return judge(json.dumps(frame.event, ensure_ascii=False), "client")
+        return judge(frame.raw, "client", under)
+    return judge(json.dumps(frame.event, ensure_ascii=False), "client", under)
 
 
 class ScriptedServer:
     """A :class:`LiveServer` that plays ``script`` to each connection (a fresh play per connection)."""
 
-    def __init__(self, script: Script, *, header: Header | None = None, **server_options: Any) -> None:
+    def __init__(self, script: Script, *, header: Header | None = None, dialect: str | None = None, **server_options: Any) -> None:
         self.script = script
+        self.dialect = dialect or (header.protocol if header is not None else "ga")
         self.sessions: list[PlayedSession] = []
         self._new_session = threading.Condition()
         self.server = LiveServer(self._play, header=header, **server_options)
@@ -216,7 +222,7 @@ class ScriptedServer:
         return self.sessions[0] if self.sessions else None
 
     async def _play(self, connection: Connection) -> None:
-        session = PlayedSession(connection)
+        session = PlayedSession(connection, dialect=self.dialect)
         with self._new_session:
             self.sessions.append(session)
             self._new_session.notify_all()

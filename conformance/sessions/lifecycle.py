@@ -258,7 +258,8 @@ class Lifecycle:
         ctx, rid = self.ctx, response.id
         for item in response.items.values():
             for part in item.parts.values():
-                owed = [kind for kind in _OWED.get(part.type or "", ()) if kind not in part.done]
+                # A dialect that never sends a *.done (xAI: response.output_text.done) does not owe it.
+                owed = [kind for kind in _OWED.get(part.type or "", ()) if kind not in part.done and _DONE_NAMES[kind] not in ctx.ordering.unsent]
                 if part.closed is None:
                     owed.append("content_part")
                 if owed:

@@ -12,7 +12,9 @@ speech events, content parts, MCP events (the spec's beta group lists them), the
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import Discriminator, Tag
 
 from ..base import JSONObject, Model, Number
 from ..client_events import CLIENT_EVENT_MODELS, ClientEvent
@@ -48,6 +50,23 @@ WEBRTC_PLAYBACK_NAMES: dict[str, str] = {
     "output_audio_buffer.audio_stopped": "output_audio_buffer.stopped",
 }
 
+
+class BetaToolChoiceFunction(Model):
+    """A forced function: ``{"type": "function", "function": {"name": ...}}`` (SDK beta
+    response_create_event.py, the tool_choice docstring; the SDK types the member a string, its own
+    text shows this object). GA's flat ``{"type": "function", "name": ...}`` is accepted too."""
+
+    type: Literal["function"]
+    function: JSONObject | None = None
+    name: str | None = None
+
+
+def _choice_kind(value: Any) -> str:
+    return "string" if isinstance(value, str) else "object"
+
+
+ToolChoice = Annotated[Union[Annotated[str, Tag("string")], Annotated[BetaToolChoiceFunction, Tag("object")]], Discriminator(_choice_kind)]
+
 # --- the flat session -----------------------------------------------------------------------------
 
 
@@ -75,8 +94,8 @@ class _BetaSessionFields(Model):
     turn_detection: TurnDetection | None = None
     #: Function tools only (SDK beta ``Tool``: ``type: "function"``).
     tools: list[FunctionTool] | None = None
-    #: A string: "auto, none, required, or specify a function" (SDK beta ``tool_choice: Optional[str]``).
-    tool_choice: str | None = None
+    #: "auto, none, required, or specify a function" (SDK beta session.py, response_create_event.py).
+    tool_choice: ToolChoice | None = None
     #: Beta only; GA removed it (inventory §6.2).
     temperature: Number | None = None
     max_response_output_tokens: MaxOutputTokens | None = None
@@ -144,7 +163,7 @@ class BetaResponseCreateParams(Model):
     voice: str | None = None
     output_audio_format: AudioFormatName | None = None
     tools: list[FunctionTool] | None = None
-    tool_choice: str | None = None
+    tool_choice: ToolChoice | None = None
     temperature: Number | None = None
     max_response_output_tokens: MaxOutputTokens | None = None
     conversation: str | None = None
@@ -301,6 +320,8 @@ DIFFERENCES: tuple[Difference, ...] = (
                f"{SDK}response_create_event.py, realtime_response.py"),
     Difference("assistant content is text / audio (not output_text / output_audio); user content has no input_image", f"{SDK}conversation_item_content.py"),
     Difference("transcription sessions: transcription_session.update -> transcription_session.created/updated", f"{SDK}transcription_session_update.py; spec beta group"),
+    Difference("tool_choice: a string, or a forced function {type: function, function: {name}}",
+               f"{SDK}response_create_event.py (the tool_choice docstring; the SDK types it a string)"),
     Difference("response.function_call_arguments.done has no required name", f"{SDK}response_function_call_arguments_done_event.py"),
     Difference("on WebRTC, output_audio_buffer.audio_started/audio_stopped (January 2025) besides started/stopped/cleared",
                "https://github.com/jurgob/nextjs-openai-webrtc/blob/52cd136b046e7375efc723b47fa9deb699fce064/src/app/openaiRealtimeClient/openai_events_logs.ts"),

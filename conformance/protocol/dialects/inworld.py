@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ..base import JSONObject, Model, Number
+from ..base import JSONObject, Number
 from ..client_events import CLIENT_EVENT_MODELS
 from ..common import TranscriptionUsage
 from ..response import Usage

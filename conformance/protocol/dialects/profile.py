@@ -39,8 +39,10 @@ class Ordering:
     continues_after_tool_output: bool = False
     #: Whether input transcription may arrive before its item (the beta: [BJS], session-rules §4).
     transcription_before_item: bool = False
-    #: Bytes per millisecond of each PCM rate a session may configure (``audio/pcm`` only).
+    #: The PCM rates a session may configure (``audio/pcm`` only).
     pcm_rates: tuple[int, ...] = (24000,)
+    #: GA server events the dialect never sends, which the rules therefore never owe.
+    unsent: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

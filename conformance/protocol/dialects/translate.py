@@ -115,6 +115,7 @@ def flat_session_to_ga(session: Any, kind: str = "realtime") -> Any:
     if not isinstance(session, dict):
         return session
     flat = copy.deepcopy(session)
+    _choice_to_ga(flat)
     nested: Event = {"type": kind}
     for member, where in _FLAT_TO_NESTED.items():
         if member in flat:
@@ -144,6 +145,7 @@ def ga_session_to_flat(session: Any) -> Any:
     if not isinstance(session, dict):
         return session
     nested = copy.deepcopy(session)
+    _choice_to_beta(nested)
     flat: Event = {}
     audio = nested.pop("audio", None)
     for member, where in _FLAT_TO_NESTED.items():
@@ -165,10 +167,24 @@ def ga_session_to_flat(session: Any) -> Any:
     return {**nested, **flat}
 
 
+def _choice_to_ga(holder: dict[str, Any]) -> None:
+    """The beta's forced function ``{type, function: {name}}`` as GA's ``{type, name}``."""
+    choice = holder.get("tool_choice")
+    if isinstance(choice, dict) and isinstance(choice.get("function"), dict) and "name" not in choice:
+        holder["tool_choice"] = {"type": choice.get("type", "function"), "name": choice["function"].get("name")}
+
+
+def _choice_to_beta(holder: dict[str, Any]) -> None:
+    choice = holder.get("tool_choice")
+    if isinstance(choice, dict) and choice.get("type") == "function" and "name" in choice:
+        holder["tool_choice"] = {"type": "function", "function": {"name": choice["name"]}}
+
+
 def _response_to_ga(response: Any) -> Any:
     if not isinstance(response, dict):
         return response
     response = copy.deepcopy(response)
+    _choice_to_ga(response)
     if "modalities" in response:
         response["output_modalities"] = _modalities_to_ga(response.pop("modalities"))
     for member, where in (("voice", ("audio", "output", "voice")), ("output_audio_format", ("audio", "output", "format"))):
@@ -187,6 +203,7 @@ def _response_to_beta(response: Any) -> Any:
     if not isinstance(response, dict):
         return response
     response = copy.deepcopy(response)
+    _choice_to_beta(response)
     if "output_modalities" in response:
         response["modalities"] = response.pop("output_modalities")
     audio = response.pop("audio", None)
@@ -211,13 +228,14 @@ def beta_to_ga(event: Event, direction: str) -> Event | None:
     kind = event.get("type")
     if isinstance(kind, str) and kind in BETA_TO_GA_NAMES:
         event["type"] = BETA_TO_GA_NAMES[kind]
-    if kind in ("session.created", "session.updated", "session.update"):
-        event["session"] = flat_session_to_ga(event.get("session"))
+    if kind in ("session.created", "session.updated", "session.update") and "session" in event:
+        event["session"] = flat_session_to_ga(event["session"])
     elif kind in ("transcription_session.created", "transcription_session.updated", "transcription_session.update"):
         event["type"] = kind.replace("transcription_session.", "session.")
-        event["session"] = flat_session_to_ga(event.get("session"), "transcription")
-    if kind in ("response.created", "response.done", "response.create"):
-        event["response"] = _response_to_ga(event.get("response"))
+        if "session" in event:
+            event["session"] = flat_session_to_ga(event["session"], "transcription")
+    if kind in ("response.created", "response.done", "response.create") and "response" in event:
+        event["response"] = _response_to_ga(event["response"])
     _map_items(event, _ASSISTANT_TO_GA)
     return event
 
@@ -238,8 +256,8 @@ def ga_to_beta(event: Event, direction: str) -> Event | None:
         if session.get("type") == "transcription":
             event["type"] = kind.replace("session.", "transcription_session.")
         event["session"] = ga_session_to_flat(session)
-    if kind in ("response.created", "response.done", "response.create"):
-        event["response"] = _response_to_beta(event.get("response"))
+    if kind in ("response.created", "response.done", "response.create") and "response" in event:
+        event["response"] = _response_to_beta(event["response"])
     if kind == "conversation.item.input_audio_transcription.completed":
         event.pop("languages", None)
     _map_items(event, _ASSISTANT_TO_BETA)

@@ -282,7 +282,7 @@ def dialect() -> Dialect:
             "response.text.delta": "response.output_text.delta",
             "conversation.item.input_audio_transcription.updated": "conversation.item.input_audio_transcription.delta",
         },
-        ordering=Ordering(items_owe_done=False, pcm_rates=PCM_RATES),
+        ordering=Ordering(items_owe_done=False, pcm_rates=PCM_RATES, unsent=XAI_ABSENT),
         to_ga=translate.xai_to_ga,
         from_ga=translate.ga_to_xai,
     )
