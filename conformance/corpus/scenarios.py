@@ -65,6 +65,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("session-update-custom-voice", "a custom voice object", _session(audio={"output": {"voice": {"id": "voice_1234"}}})),
     Scenario("session-update-transcription-and-noise-reduction", "input transcription with GA-only fields and far-field noise reduction",
              _session(audio=_audio_in(transcription={"model": "gpt-transcribe", "languages": ["en", "de"], "keywords": ["Spoke & Chain"], "prompt": "Bicycle parts."}, noise_reduction={"type": "far_field"}))),
+    Scenario("session-update-transcription-language-only", "input transcription with only a language: the server keeps its model",
+             _session(audio=_audio_in(transcription={"language": "de"}))),
     Scenario("session-update-transcription-and-noise-reduction-off", "transcription and noise reduction turned off by explicit nulls",
              _session(audio=_audio_in(transcription=None, noise_reduction=None))),
     Scenario("session-update-transcription-session", "a transcription-only session",
