@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from conformance.detection import all_checks
+from conformance.detection import all_checks, dialect_checks
 from conformance.outcomes import Baseline, weak_reasons
 from conformance.pytest_plugin import BASELINES
 
 SHIPPED = sorted(BASELINES.glob("*.json"))
 STATIC_FAMILIES = ("corpus", "snapshot", "property", "session")
-KNOWN = set(all_checks())
+KNOWN = set(all_checks()) | set(dialect_checks())
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[path.stem for path in SHIPPED])

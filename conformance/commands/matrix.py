@@ -16,7 +16,7 @@ def register(commands: Any) -> None:
         "many checks of each family fail against it, and whether the checks its catalogue entry "
         "names all caught it. Exit status 1 when one slipped through.",
     )
-    matrix.add_argument("--family", action="append", choices=("corpus", "snapshot", "property", "session", "probe", "wire"), help="only these families (repeatable); probe runs the broken servers; wire runs the broken clients on live sockets (minutes; only when asked for)")
+    matrix.add_argument("--family", action="append", choices=("corpus", "snapshot", "property", "session", "dialect", "probe", "wire"), help="only these families (repeatable); probe runs the broken servers; wire runs the broken clients on live sockets (minutes; only when asked for)")
     matrix.add_argument("--examples", type=int, default=10, metavar="N", help="generated examples per property (default: 10)")
     matrix.add_argument("--harnesses", action="store_true", help="add the deliberately broken stdio harnesses to the adapter rows (each row starts a process)")
     matrix.add_argument("--probe-timeout", type=float, default=2.0, metavar="SECONDS", help="how long the probe waits for a broken server (default: 2)")
@@ -27,11 +27,19 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from ..detection import FAMILIES
 
-    families = tuple(args.family or (*FAMILIES, "probe"))
-    adapter_families = tuple(family for family in families if family not in ("probe", "wire"))
+    families = tuple(args.family or (*FAMILIES, "dialect", "probe"))
+    adapter_families = tuple(family for family in families if family not in ("dialect", "probe", "wire"))
     slipped = False
     if adapter_families:
         slipped |= _adapters(adapter_families, args.examples, args.harnesses)
+    if "dialect" in families:
+        from ..detection import dialect_matrix, render_dialects
+
+        if adapter_families:
+            print()
+        dialect_rows = dialect_matrix()
+        print(render_dialects(dialect_rows))
+        slipped |= any(row.missed for row in dialect_rows)
     if "probe" in families:
         from ..detection import render_servers, server_matrix
 

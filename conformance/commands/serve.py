@@ -13,6 +13,7 @@ import signal
 from pathlib import Path
 from typing import Any
 
+from ..protocol.dialects import NAMES as DIALECTS
 from . import EXIT_OK
 
 
@@ -31,6 +32,7 @@ def register(commands: Any) -> None:
     serve.add_argument("--idle-scale", type=float, default=1.0, metavar="FACTOR", help="scales idle_timeout_ms (default: 1)")
     serve.add_argument("--record", type=Path, metavar="DIR", help="write each session as a transcript, DIR/connection-<n>.jsonl")
     serve.add_argument("--no-auth", action="store_true", help="accept connections without an Authorization or api-key header")
+    serve.add_argument("--dialect", choices=DIALECTS, default="ga", help="the protocol variant to serve (default: ga)")
     serve.set_defaults(run=run)
 
 
@@ -41,7 +43,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(f"--port must be 0 to 65535, got {args.port}")
     if args.pace < 0 or args.idle_scale <= 0:
         parser.error("--pace must be >= 0 and --idle-scale > 0")
-    options = ServerOptions(pace=args.pace, idle_scale=args.idle_scale, require_credentials=not args.no_auth)
+    options = ServerOptions(pace=args.pace, idle_scale=args.idle_scale, require_credentials=not args.no_auth, dialect=args.dialect)
     server = ReferenceServer(options, host=args.host, port=args.port, record_dir=args.record)
     try:
         asyncio.run(_serve(server))

@@ -16,6 +16,7 @@ event class registered for the type, built from the caller's values, as the serv
 
 from __future__ import annotations
 
+import importlib
 import importlib.metadata
 import json
 import logging
@@ -25,15 +26,10 @@ from .adapter import Adapter, Direction, Parsed
 from .views import application_view
 
 
-def _events() -> Any:
-    logging.getLogger("pipecat").setLevel(logging.WARNING)
-    import pipecat.services.openai.realtime.events as events
-
-    return events
-
-
 class PipecatAdapter(Adapter):
     name = "pipecat"
+    #: The events module of the service: pipecat forks it per provider (pipecat_dialects.py).
+    module = "pipecat.services.openai.realtime.events"
     sides = frozenset({"client"})
     transports = frozenset({"websocket"})
     #: The service reads the models' attributes and never serializes a server event: a null and an
@@ -41,7 +37,8 @@ class PipecatAdapter(Adapter):
     nulls_distinct = False
 
     def __init__(self) -> None:
-        self.events = _events()
+        logging.getLogger("pipecat").setLevel(logging.WARNING)
+        self.events = importlib.import_module(self.module)
         client_base = self.events.ClientEvent
         self.client_classes = {
             cls.model_fields["type"].default: cls

@@ -20,39 +20,19 @@ Inworld (``provider_data`` goes out as ``providerData``), of the event class reg
 
 from __future__ import annotations
 
-import importlib
-import importlib.metadata
 import json
-import logging
 from typing import Any
 
-from .adapter import Adapter, Direction, Parsed
-from .pipecat import _summary
-from .views import application_view
+from .adapter import Direction, Parsed
+from .pipecat import PipecatAdapter, _summary
 
 _UNKNOWN_TYPE = "Unimplemented server event type"
 
 
-class _PipecatDialectAdapter(Adapter):
-    module = ""
+class _PipecatDialectAdapter(PipecatAdapter):
+    """pipecat's OpenAI adapter on another provider's fork of the events module."""
+
     dump_options: dict[str, Any] = {}
-    sides = frozenset({"client"})
-    transports = frozenset({"websocket"})
-    nulls_distinct = False
-
-    def __init__(self) -> None:
-        logging.getLogger("pipecat").setLevel(logging.WARNING)
-        self.events = importlib.import_module(self.module)
-        client_base = self.events.ClientEvent
-        self.client_classes = {
-            cls.model_fields["type"].default: cls
-            for cls in vars(self.events).values()
-            if isinstance(cls, type) and issubclass(cls, client_base) and cls is not client_base
-        }
-
-    @property
-    def version(self) -> str:
-        return importlib.metadata.version("pipecat-ai")
 
     def parse(self, direction: Direction, text: str) -> Parsed:
         try:
@@ -64,9 +44,6 @@ class _PipecatDialectAdapter(Adapter):
             return Parsed("ignored")
         declared = type(event).model_fields["type"]
         return Parsed("accepted", event.type, event, model_type=declared.default or _first_literal(declared.annotation) or event.type)
-
-    def dump(self, direction: Direction, obj: Any) -> Any:
-        return application_view(obj)
 
     def build_client(self, event: dict[str, Any]) -> str:
         cls = self.client_classes.get(event["type"])

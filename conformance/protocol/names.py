@@ -78,13 +78,18 @@ SERVER_EVENT_TYPES: frozenset[str] = frozenset(
 #: Legacy beta (``OpenAI-Beta: realtime=v1``) names that GA renamed, with their GA successor.
 #: ``conversation.item.created`` is absent on purpose: GA still lists it in the server-event union,
 #: so it is a GA event (see ``LEGACY_GA_ALIASES``).
-BETA_RENAMES: dict[str, str] = {
+#: The beta names of the response output events, with the GA names that replaced them.
+BETA_OUTPUT_RENAMES: dict[str, str] = {
     "response.text.delta": "response.output_text.delta",
     "response.text.done": "response.output_text.done",
     "response.audio.delta": "response.output_audio.delta",
     "response.audio.done": "response.output_audio.done",
     "response.audio_transcript.delta": "response.output_audio_transcript.delta",
     "response.audio_transcript.done": "response.output_audio_transcript.done",
+}
+
+BETA_RENAMES: dict[str, str] = {
+    **BETA_OUTPUT_RENAMES,
     "transcription_session.created": "session.created",
     "transcription_session.updated": "session.updated",
     "transcription_session.update": "session.update",

@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import types
 import typing
-from functools import cache
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import Field, create_model
+from pydantic import Field
 
 from .base import Model
+from .derive import Changes, Deriver, Member, with_field_metadata
 
 #: (model, field) pairs a client may set to ``null``, with where the spec says so.
 NULLABLE_IN_REQUESTS: dict[tuple[str, str], str] = {
@@ -109,76 +109,39 @@ _NULLABLE: dict[Form, dict[tuple[str, str], str]] = {"request": NULLABLE_IN_REQU
 _CONSTRAINTS: dict[Form, dict[tuple[str, str], Any]] = {"request": REQUEST_CONSTRAINTS, "server": {}}
 
 
+class _NullabilityDeriver(Deriver):
+    """Derives a form by rule: every optional member loses ``None``, except those its allowlist names."""
+
+    def __init__(self, form: Form, module: str) -> None:
+        super().__init__(Changes(), module)
+        self.form = form
+
+    def change_for(self, model: type[Model], owners: list[str], name: str, info: Any) -> Any:
+        declared = next((cls.__name__ for cls in model.__mro__ if name in getattr(cls, "__annotations__", {})), model.__name__)
+        constraint = _CONSTRAINTS[self.form].get((declared, name))
+        if constraint is not None:
+            return Member(constraint, ... if info.is_required() else info.default)
+        if info.is_required() or (declared, name) in _NULLABLE[self.form]:
+            return None
+        stripped = _without_none(info.annotation)
+        return None if stripped is info.annotation else Member(with_field_metadata(stripped, info), info.default)
+
+
+_DERIVERS: dict[Form, Deriver] = {"request": _NullabilityDeriver("request", __name__), "server": _NullabilityDeriver("server", f"{__name__}.server")}
+
+
 def request_form(annotation: Any) -> Any:
     """The request form of a model class, or of an annotation built from model classes."""
-    return _rewrite(annotation, "request")
+    return _DERIVERS["request"](annotation)
 
 
 def server_form(annotation: Any) -> Any:
     """The form of a server model that allows ``null`` only where servers are shown to send it."""
-    return _rewrite(annotation, "server")
-
-
-@cache
-def _strict_model(model: type[Model], form: Form) -> type[Model]:
-    fields: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
-        owner = _declaring_class(model, name)
-        annotation = _CONSTRAINTS[form].get((owner, name))
-        if annotation is None:
-            annotation = info.annotation
-            if not info.is_required() and (owner, name) not in _NULLABLE[form]:
-                annotation = _without_none(annotation)
-            annotation = _rewrite(annotation, form)
-        if annotation != info.annotation:
-            fields[name] = (_with_field_metadata(annotation, info), ... if info.is_required() else info.default)
-    if not fields:
-        return model
-    module = __name__ if form == "request" else f"{__name__}.server"
-    return create_model(model.__name__, __base__=model, __module__=module, __doc__=model.__doc__, **fields)  # type: ignore[call-overload]
-
-
-def _with_field_metadata(annotation: Any, info: Any) -> Any:
-    """``annotation`` with what pydantic lifted out of the original field's annotation: constraints,
-    validators and a discriminator."""
-    metadata = list(info.metadata)
-    if info.discriminator is not None:
-        metadata.append(Field(discriminator=info.discriminator))
-    return Annotated[(annotation, *metadata)] if metadata else annotation  # type: ignore[valid-type]
-
-
-def _declaring_class(model: type[Model], name: str) -> str:
-    for cls in model.__mro__:
-        if name in getattr(cls, "__annotations__", {}):
-            return cls.__name__
-    return model.__name__
+    return _DERIVERS["server"](annotation)
 
 
 def _without_none(annotation: Any) -> Any:
     if typing.get_origin(annotation) in (Union, types.UnionType):
         kept = tuple(arg for arg in typing.get_args(annotation) if arg is not type(None))
         return kept[0] if len(kept) == 1 else Union[kept]  # noqa: UP007 - a tuple of members
-    return annotation
-
-
-def _rewrite(annotation: Any, form: Form) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, Model):
-        return _strict_model(annotation, form)
-    origin = typing.get_origin(annotation)
-    if origin is Annotated:
-        base, *metadata = typing.get_args(annotation)
-        rewritten = _rewrite(base, form)
-        return annotation if rewritten is base else Annotated[(rewritten, *metadata)]  # type: ignore[valid-type]
-    if origin in (Union, types.UnionType):
-        members = typing.get_args(annotation)
-        rewritten_members = tuple(_rewrite(member, form) for member in members)
-        return annotation if rewritten_members == members else Union[rewritten_members]  # noqa: UP007
-    if origin is list:
-        (item,) = typing.get_args(annotation)
-        rewritten = _rewrite(item, form)
-        return annotation if rewritten is item else list[rewritten]  # type: ignore[valid-type]
-    if origin is dict:
-        key, value = typing.get_args(annotation)
-        rewritten = _rewrite(value, form)
-        return annotation if rewritten is value else dict[key, rewritten]  # type: ignore[valid-type]
     return annotation

@@ -18,7 +18,7 @@ from ..base import JSONObject, Model, Number
 from ..common import SemanticVAD, ServerVAD
 from ..server_events import ServerEvent
 from . import beta
-from .derive import Changes, Member
+from ..derive import Changes, Member
 from .profile import Dialect, Difference, Ordering
 
 MODULE = __name__

@@ -23,7 +23,8 @@ from ..items import ConversationItem, InputItem
 from ..response import StatusDetails, Usage
 from ..server_events import SERVER_EVENT_MODELS, ServerEvent
 from ..session import Speed
-from .derive import REMOVED, Changes, Deriver, Member, refused, renamed
+from ..derive import REMOVED, Changes, Deriver, Member, refused, renamed
+from ..names import BETA_OUTPUT_RENAMES
 from .profile import Dialect, Difference, Ordering
 
 SDK = "openai-python src/openai/types/beta/realtime/"
@@ -34,15 +35,8 @@ MODULE = __name__
 AudioFormatName = Literal["pcm16", "g711_ulaw", "g711_alaw"]
 Modalities = list[Literal["text", "audio"]]
 
-#: Beta event name -> the GA name that replaced it (the reverse of GA's ``BETA_RENAMES``, events only).
-GA_NAMES: dict[str, str] = {
-    "response.text.delta": "response.output_text.delta",
-    "response.text.done": "response.output_text.done",
-    "response.audio.delta": "response.output_audio.delta",
-    "response.audio.done": "response.output_audio.done",
-    "response.audio_transcript.delta": "response.output_audio_transcript.delta",
-    "response.audio_transcript.done": "response.output_audio_transcript.done",
-}
+#: Beta event name -> the GA name that replaced it (GA's ``BETA_RENAMES``, response events only).
+GA_NAMES: dict[str, str] = BETA_OUTPUT_RENAMES
 #: The pre-GA names of the output audio buffer events a WebRTC beta session sent (jurgob/nextjs-openai-webrtc
 #: openai_events_logs.ts @52cd136, January 2025); the SDK's beta union has started/stopped.
 WEBRTC_PLAYBACK_NAMES: dict[str, str] = {

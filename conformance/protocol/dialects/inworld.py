@@ -17,7 +17,7 @@ from ..common import TranscriptionUsage
 from ..response import Usage
 from ..server_events import SERVER_EVENT_MODELS, ServerEvent
 from ..session import Modality
-from .derive import Changes, Deriver, Member
+from ..derive import Changes, Deriver, Member
 from .profile import Dialect, Difference, Ordering
 
 MODULE = __name__

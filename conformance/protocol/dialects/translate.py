@@ -13,6 +13,8 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+from ..names import BETA_OUTPUT_RENAMES
+
 Event = dict[str, Any]
 Translation = Callable[[Event, str], "Event | None"]
 
@@ -28,12 +30,7 @@ _GA_FORMAT_NAMES = {"audio/pcm": "pcm16", "audio/pcmu": "g711_ulaw", "audio/pcma
 
 #: Beta event names -> GA names, and back.
 BETA_TO_GA_NAMES: dict[str, str] = {
-    "response.text.delta": "response.output_text.delta",
-    "response.text.done": "response.output_text.done",
-    "response.audio.delta": "response.output_audio.delta",
-    "response.audio.done": "response.output_audio.done",
-    "response.audio_transcript.delta": "response.output_audio_transcript.delta",
-    "response.audio_transcript.done": "response.output_audio_transcript.done",
+    **BETA_OUTPUT_RENAMES,
     "output_audio_buffer.audio_started": "output_audio_buffer.started",
     "output_audio_buffer.audio_stopped": "output_audio_buffer.stopped",
 }

@@ -20,7 +20,7 @@ from ..common import MCPTool, PCMAAudioFormat, PCMUAudioFormat, TranscriptionUsa
 from ..items import AssistantContent
 from ..response import StatusDetails, Usage
 from ..server_events import SERVER_EVENT_MODELS, ContentPart, ServerEvent
-from .derive import Changes, Deriver, Member, REQUIRED, renamed
+from ..derive import Changes, Deriver, Member, REQUIRED, renamed
 from .profile import Dialect, Difference, Ordering
 from .translate import XAI_ABSENT
 

@@ -1,7 +1,9 @@
-"""Deriving a dialect's models from GA's: the same classes with the members that differ changed.
+"""Deriving models from the GA models: the same classes with the members that differ changed.
 
-A dialect is described by its differences (:class:`Changes`) and never by a copy of the GA models,
-so that a fix to a GA model reaches every dialect built on it. A change names a member by the class
+Every other form of a model is derived here and never written twice, so that a fix to a GA model
+reaches every form: a dialect's models (:mod:`.dialects`) and the request and server forms that
+hold ``null`` to the spec (:mod:`.nullability`). A dialect is described by its differences
+(:class:`Changes`) and never by a copy of the GA models. A change names a member by the class
 that declares it, or by the concrete class it is reached through (``("ServerEvent", "event_id")``
 changes every server event; ``("ResponseDone", "usage")`` only one), and may:
 
@@ -24,7 +26,7 @@ from typing import Annotated, Any, Union
 
 from pydantic import create_model
 
-from ..base import Model
+from .base import Model
 
 #: A change that takes a member away.
 REMOVED: Any = type("Removed", (), {"__repr__": lambda self: "REMOVED"})()
@@ -85,6 +87,12 @@ class Deriver:
             return annotation if rewritten is value else dict[key, rewritten]  # type: ignore[valid-type]
         return annotation
 
+    def change_for(self, model: type[Model], owners: list[str], name: str, info: Any) -> Any:
+        """The change of member ``name`` of ``model``, whose own and inherited class names are
+        ``owners`` (most derived first): a :class:`Member`, an annotation, :data:`REMOVED`, or ``None``.
+        Subclasses derive by rule rather than by list (the nullability forms do)."""
+        return next((self.changes.members[(owner, name)] for owner in owners if (owner, name) in self.changes.members), None)
+
     def _model(self, model: type[Model]) -> Any:
         if model in self._done:
             return self._done[model]
@@ -104,7 +112,7 @@ class Deriver:
         fields: dict[str, Any] = {}
         removed: set[str] = set()
         for name, info in model.model_fields.items():
-            change = next((self.changes.members[(owner, name)] for owner in names if (owner, name) in self.changes.members), None)
+            change = self.change_for(model, names, name, info)
             if change is REMOVED:
                 removed.add(name)
                 continue
@@ -114,7 +122,7 @@ class Deriver:
                 continue
             rewritten = self._rewrite(info.annotation)
             if rewritten is not info.annotation:
-                fields[name] = (_with_field_metadata(rewritten, info), ... if info.is_required() else info.default)
+                fields[name] = (with_field_metadata(rewritten, info), ... if info.is_required() else info.default)
         for owner in names:
             for name, added in self.changes.added.get(owner, {}).items():
                 if name not in model.model_fields and name not in fields:
@@ -125,7 +133,7 @@ class Deriver:
         if not removed:
             return create_model(model.__name__, __base__=model, __module__=self.module, __doc__=model.__doc__, **fields)  # type: ignore[call-overload]
         kept = {
-            name: fields.get(name, (_with_field_metadata(info.annotation, info), ... if info.is_required() else info.default))
+            name: fields.get(name, (with_field_metadata(info.annotation, info), ... if info.is_required() else info.default))
             for name, info in model.model_fields.items()
             if name not in removed
         }
@@ -133,7 +141,7 @@ class Deriver:
         return create_model(model.__name__, __base__=Model, __module__=self.module, __doc__=model.__doc__, **kept)  # type: ignore[call-overload]
 
 
-def _with_field_metadata(annotation: Any, info: Any) -> Any:
+def with_field_metadata(annotation: Any, info: Any) -> Any:
     """``annotation`` with what pydantic lifted out of the original field's annotation: constraints,
     validators and a discriminator."""
     metadata = list(info.metadata)
