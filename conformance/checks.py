@@ -90,9 +90,12 @@ class ImplementationFailed(Exception):
 class Driver:
     """An adapter behind a guard: every call runs with a timeout and with its exceptions caught."""
 
-    def __init__(self, adapter: Adapter, timeout: float = DEFAULT_CALL_TIMEOUT) -> None:
+    def __init__(self, adapter: Adapter, timeout: float = DEFAULT_CALL_TIMEOUT, failure_expected: bool = False) -> None:
         self.adapter = adapter
         self.timeout = timeout
+        #: The baseline lists the check as failing: a property check then skips shrinking (it
+        #: must still fail, but a known failure needs no minimal example).
+        self.failure_expected = failure_expected
         #: Set once a call hung: later calls fail at once instead of waiting out the timeout again
         #: (a property check would otherwise wait on every step of shrinking).
         self.hung: str | None = None

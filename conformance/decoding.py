@@ -110,15 +110,94 @@ def colons_match(data: bytes | str, members: int) -> bool:
     return found == members
 
 
+#: Bytes at each end of a long stretch that :func:`count_colons` counts one by one.
+_EDGE = 256
+
+
+def count_colons(data: bytes | str) -> int:
+    """Every colon in the text, exactly, fast on what long events are: one long string (audio),
+    most often their last member. The last colon is found from the end (memchr-fast through the
+    string after it); before it, the ends of a long stretch are counted and its middle searched
+    first, and counted only if it holds a colon."""
+    colon = ":" if type(data) is str else b":"
+    last = data.rfind(colon)  # type: ignore[arg-type]
+    if last < 0:
+        return 0
+    if last <= 4 * _EDGE:
+        return data.count(colon, 0, last) + 1  # type: ignore[arg-type]
+    middle = last - _EDGE
+    found = data.count(colon, 0, _EDGE) + data.count(colon, middle, last) + 1  # type: ignore[arg-type]
+    if data.find(colon, _EDGE, middle) >= 0:  # type: ignore[arg-type]
+        found += data.count(colon, _EDGE, middle)  # type: ignore[arg-type]
+    return found
+
+
+def members_and_colons(value: Any) -> tuple[int, int]:
+    """The object members in a decoded value at any depth, and the colons its strings (member
+    names included) hold."""
+    members = colons = 0
+    pending = [value]
+    while pending:
+        current = pending.pop()
+        if type(current) is dict:
+            members += len(current)
+            for key, item in current.items():
+                colons += key.count(":")
+                kind = type(item)
+                if kind is str:
+                    colons += item.count(":")
+                elif kind is dict or kind is list:
+                    pending.append(item)
+        elif type(current) is list:
+            for item in current:
+                kind = type(item)
+                if kind is str:
+                    colons += item.count(":")
+                elif kind is dict or kind is list:
+                    pending.append(item)
+        elif type(current) is str:
+            colons += current.count(":")
+    return members, colons
+
+
+def proves_unique(data: bytes | str, value: Any) -> bool:
+    """Whether the colons of the text prove that no object in it repeats a member name.
+
+    A colon in JSON text either follows a member name or stands inside a string. So the text's
+    colons are its members (repeated ones included) plus the colons written inside its strings,
+    and when they add up to the decoded value's members plus the colons of its decoded strings,
+    nothing was repeated — unless a string spells a colon as an escape (``\\u003a``), which
+    decodes to a colon without being one in the text: then the count proves nothing.
+    """
+    colons = count_colons(data)
+    if colons == count_members(value):
+        return True  # the common case, no colon in any string, without looking into the strings
+    members, in_strings = members_and_colons(value)
+    if colons != members + in_strings:
+        return False
+    return not in_strings or ("\\u003" not in data if type(data) is str else b"\\u003" not in data)  # type: ignore[operator]
+
+
 def find_duplicate_key(data: bytes | str, value: Any) -> tuple[str, str] | None:
     """Return ``(path of the object, key)`` for the first repeated member name, else ``None``.
 
-    ``value`` is the decoded text when the caller has it: if its member count matches the colons,
-    nothing was repeated and the text need not be decoded a second time, slowly, to look.
+    ``value`` is the decoded text when the caller has it: if its members and string colons add up
+    to the text's colons (:func:`proves_unique`), nothing was repeated and the text need not be
+    decoded a second time, slowly, to look.
     """
-    if value is not None and (type(value) is not dict and type(value) is not list or colons_match(data, count_members(value))):
+    if value is not None and (type(value) is not dict and type(value) is not list or proves_unique(data, value)):
         return None
     return _locate_duplicate(data)
+
+
+def may_repeat_a_member(data: bytes | str) -> bool:
+    """Whether an object in the text repeats a member name (text the caller knows is JSON);
+    decodes it, and looks closely only when the colon count cannot prove otherwise."""
+    try:
+        value = decode(data)
+    except NotJSON:
+        return True  # not for this question: the caller's full path says what it is
+    return find_duplicate_key(data, value) is not None
 
 
 class _Duplicates(dict):

@@ -69,6 +69,12 @@ def _may_be_transcript_line(line: bytes) -> bool:
     return b'"dir"' in line or b'"transcript"' in line
 
 
+def transcript_payload(path: Path, number: int, line: bytes) -> Payload | None:
+    """What ``read`` makes of a line that may be a transcript's: its event, nothing (a header),
+    or the line itself."""
+    return _transcript_line(path, number, line) if _may_be_transcript_line(line) else Payload(path, number, line)
+
+
 def _transcript_line(path: Path, number: int, line: bytes) -> Payload | None:
     """A frame line as the payload of its event, a header as nothing, anything else as it is."""
     try:

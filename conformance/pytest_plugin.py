@@ -8,6 +8,10 @@ own flag) or ``--conformance-strict`` make SHOULD checks fail too; ``--baseline 
 implementation's shipped list of known failures (``--baseline=`` runs without one);
 ``--conformance-report PATH`` writes the JSON report; ``--dialect NAME`` judges under a dialect
 (default: the implementation's own), running that dialect's checks and no other's.
+
+With pytest-xdist (``-n auto``) the checks run in worker processes: each worker sends the records
+of its checks to the controller when it is done (``workeroutput``), and the controller writes the
+one report, the same as a serial run's (records are sorted by check id).
 """
 
 from __future__ import annotations
@@ -55,6 +59,9 @@ def pytest_configure(config: pytest.Config) -> None:
 class ConformanceRun:
     config: pytest.Config
     records: list[CheckRecord] = field(default_factory=list)
+    #: On an xdist controller: what the workers said of the implementation, the baseline and the
+    #: dialect (the controller runs no check, and loads no implementation).
+    from_workers: dict | None = None
     _adapter: Adapter | None = None
     _baseline: Baseline | None = None
     #: The dialect checks are judged under (settled when the implementation is loaded).
@@ -109,10 +116,10 @@ class ConformanceRun:
 
     def settle(self, check: Check) -> None:
         """Run one check and turn its result into an outcome, a report record and a test result."""
-        driver = Driver(self.adapter, self.config.getoption("call_timeout"))
-        passed, message, applicable = run_check(check, driver)
         known = self.baseline.known_failures if self.baseline else {}
         listed = check.id in known
+        driver = Driver(self.adapter, self.config.getoption("call_timeout"), failure_expected=listed)
+        passed, message, applicable = run_check(check, driver)
         outcome, failing = decide(passed=passed, level=check.level, listed=listed, strict=self.strict, applicable=applicable)
         if outcome == "unexpected-pass":
             message = f"passes, but the baseline lists it as a known failure ({known[check.id]!r}): remove the stale entry"
@@ -211,7 +218,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     for record in run.records:
         counts[record.outcome] = counts.get(record.outcome, 0) + 1
     terminalreporter.section("realtime conformance")
-    terminalreporter.write_line(f"{run.adapter.name} {run.adapter.version}: " + ", ".join(f"{n} {o}" for o, n in sorted(counts.items())))
+    described = run.from_workers["implementation"] if run.from_workers else run.adapter.describe()
+    terminalreporter.write_line(f"{described['name']} {described['version']}: " + ", ".join(f"{n} {o}" for o, n in sorted(counts.items())))
     quiet_failures = [r for r in run.records if r.outcome == "fail" and r.level != "MUST" and not run.strict]
     if quiet_failures:
         terminalreporter.write_line(f"{len(quiet_failures)} SHOULD/INFO check(s) failed without failing the run (see the report, or use --strict)")
@@ -235,8 +243,49 @@ def _report_unused_snapshots(terminalreporter, config: pytest.Config) -> None:  
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     run = session.config.stash.get(_RUN, None)
+    if run is None:
+        return
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: the controller writes the report
+        if run._adapter is not None:
+            workeroutput[_WORKER_KEY] = _for_controller(run)
+        return
     path = session.config.getoption("conformance_report")
-    if run is None or not path or run._adapter is None or exitstatus in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERRUPTED):
+    if not path or exitstatus in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERRUPTED):
+        return
+    if run.from_workers is not None:
+        facts = run.from_workers
+        write(Path(path), document(facts["implementation"], run.records, strict=facts["strict"], baseline=facts["baseline"]))
+        return
+    if run._adapter is None:
         return
     baseline = str(run.baseline.path) if run.baseline and run.baseline.path else None
     write(Path(path), document({**run.adapter.describe(), "dialect": run.dialect}, run.records, strict=run.strict, baseline=baseline))
+
+
+# --- pytest-xdist: the workers' records reach the controller ----------------------------------------
+
+_WORKER_KEY = "realtime_conformance"
+
+
+def _for_controller(run: ConformanceRun) -> dict:
+    """What a worker sends: plain data, as execnet carries it."""
+    baseline = str(run.baseline.path) if run.baseline and run.baseline.path else None
+    return {
+        "implementation": {**run.adapter.describe(), "dialect": run.dialect},
+        "strict": run.strict,
+        "baseline": baseline,
+        "records": [[r.id, r.family, r.event_type, r.level, r.outcome, r.message, r.source] for r in run.records],
+    }
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:  # type: ignore[no-untyped-def]
+    """xdist's controller, as a worker finishes: take its records."""
+    sent = getattr(node, "workeroutput", {}).get(_WORKER_KEY)
+    run = node.config.stash.get(_RUN, None)
+    if sent is None or run is None:
+        return
+    run.records.extend(CheckRecord(*fields) for fields in sent["records"])
+    if run.from_workers is None:
+        run.from_workers = {key: value for key, value in sent.items() if key != "records"}

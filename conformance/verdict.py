@@ -11,6 +11,7 @@ JSON" means the same members, values and array order; dumps list declared fields
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import types
 import typing
@@ -20,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from . import decoding
+from . import decoding, fastpath
 from .jsonpath import ROOT, child, describe, json_type
 from .protocol import CLIENT_EVENT_MODELS, SERVER_EVENT_MODELS, any_event_adapter, client_event_adapter, server_event_adapter
 from .protocol.base import Model
@@ -75,14 +76,27 @@ def judge(data: bytes | str, direction: Direction | Literal["auto"] = "auto", di
     when one is given, with GA's fast path untouched when none is."""
     if dialect is not None:
         return _judge_under(data, direction, dialect)
-    return _judge_valid_fast(data, direction) or _judge(data, direction)
+    proved = fastpath.valid_type(data, direction)
+    if proved is not None:
+        return _proved_valid(proved, data)
+    return _judge_valid_pydantic(data, direction) or _judge(data, direction)
 
 
 def _judge_valid_fast(data: bytes | str, direction: str) -> Verdict | None:
-    """The common case, a valid event, in one pass of pydantic-core over the bytes with no
-    intermediate Python dict. ``None`` sends the payload down the full path, which explains
-    failures, finds NaN (which pydantic-core's decoder accepts inside free-form objects) and
-    locates duplicate member names."""
+    """The common case, a valid event: proved by the structs derived from the models
+    (:mod:`conformance.fastpath`), else in one pass of pydantic-core. ``None`` sends the payload
+    down the full path, which explains failures, finds NaN (which pydantic-core's decoder accepts
+    inside free-form objects) and locates duplicate member names."""
+    proved = fastpath.valid_type(data, direction)
+    if proved is not None:
+        return _proved_valid(proved, data)
+    return _judge_valid_pydantic(data, direction)
+
+
+def _judge_valid_pydantic(data: bytes | str, direction: str) -> Verdict | None:
+    """A valid event the derived structs do not cover (one with unknown members, or of a type
+    they do not mirror), in one pass of pydantic-core over the bytes with no intermediate Python
+    dict."""
     try:
         event = _ADAPTERS[direction].validate_json(data)
     except ValidationError:
@@ -95,11 +109,66 @@ def _judge_valid_fast(data: bytes | str, direction: str) -> Verdict | None:
             members = _inventory(event, ROOT, unknown)
         except _NotFinite:
             return None
-    if not decoding.colons_match(data, members) and decoding.find_duplicate_key(data, None) is not None:
+    if not decoding.colons_match(data, members) and decoding.may_repeat_a_member(data):
         return None
     event_type = event.type  # type: ignore[attr-defined]
     found, note = _TYPE_FACTS[event_type]
     return Verdict("valid", event_type, found, (), tuple(unknown), note, event)
+
+
+class _ParsedOnDemand(Verdict):
+    """A ``valid`` verdict of the fast path. Its reference event is parsed from the text the first
+    time someone asks for it: most callers want the verdict alone (the CLI, the session checker)."""
+
+    __slots__ = ("_source",)
+
+    @property  # type: ignore[override]
+    def event(self) -> Model | None:
+        try:
+            return _EVENT_SLOT.__get__(self)  # type: ignore[no-any-return]
+        except AttributeError:  # not parsed yet
+            data, model = self._source
+            event = model.model_validate_json(data)
+            _EVENT_SLOT.__set__(self, event)
+            return event  # type: ignore[no-any-return]
+
+    @event.setter
+    def event(self, value: Model | None) -> None:
+        _EVENT_SLOT.__set__(self, value)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Verdict):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in _COMPARED)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+_EVENT_SLOT: Any = Verdict.__dict__["event"]
+_COMPARED = tuple(f.name for f in dataclasses.fields(Verdict) if f.compare)
+_NEW = object.__new__
+
+
+def _proved_valid(proof: fastpath.Proof, data: bytes | str) -> Verdict:
+    facts = _PROOFS.get(proof) or _proof_facts(proof)
+    verdict = _NEW(_ParsedOnDemand)  # the slots set directly: this runs once per event of hours of traffic
+    verdict.verdict, verdict.errors, verdict.dialect = "valid", (), None
+    verdict.type, verdict.direction, verdict.note, verdict.unknown_fields, model = facts
+    verdict._source = (data, model)
+    return verdict
+
+
+def _proof_facts(proof: fastpath.Proof) -> tuple[str, Direction, str | None, tuple[UnknownField, ...], type[Model]]:
+    event_type, names = (proof, ()) if type(proof) is str else proof
+    found, note, model = _PROVED_FACTS[event_type]  # type: ignore[index]
+    facts = (event_type, found, note, tuple(UnknownField(child(ROOT, name), kind) for name, kind in names), model)
+    if len(_PROOFS) < 4096:  # bounded: a stream of ever new unknown names must not grow it
+        _PROOFS[proof] = facts  # type: ignore[assignment]
+    return facts  # type: ignore[return-value]
+
+
+#: What each proof of the fast path stands for, shared: the same few on every event.
+_PROOFS: dict[fastpath.Proof, tuple[str, Direction, str | None, tuple[UnknownField, ...], type[Model]]] = {}
 
 
 def _alias_note(event_type: str) -> str | None:
@@ -111,6 +180,9 @@ def _alias_note(event_type: str) -> str | None:
 _TYPE_FACTS: dict[str, tuple[Direction, str | None]] = {
     **{name: ("client", _alias_note(name)) for name in CLIENT_EVENT_MODELS},
     **{name: ("server", _alias_note(name)) for name in SERVER_EVENT_MODELS},
+}
+_PROVED_FACTS: dict[str, tuple[Direction, str | None, type[Model]]] = {
+    name: (found, note, _MODELS[found][name]) for name, (found, note) in _TYPE_FACTS.items()
 }
 
 
@@ -187,7 +259,7 @@ def _judge_under(data: bytes | str, direction: Direction | Literal["auto"], name
     if name == "ga":
         verdict = _judge_valid_fast(data, direction) or _judge(data, direction)
     else:
-        verdict = _judge_text(data, lambda value: _dialect_value(value, direction, _dialect(name)))
+        verdict = _dialect_valid_fast(data, direction, name) or _judge_text(data, lambda value: _dialect_value(value, direction, _dialect(name)))
     if verdict.verdict not in ("valid", "not-json"):
         try:
             value = decoding.decode(data)
@@ -195,6 +267,20 @@ def _judge_under(data: bytes | str, direction: Direction | Literal["auto"], name
             value = None
         _note_elsewhere(verdict, value, direction, name)
     verdict.dialect = name
+    return verdict
+
+
+def _dialect_valid_fast(data: bytes | str, direction: Direction | Literal["auto"], name: str) -> Verdict | None:
+    """A valid event of a dialect, proved by the structs derived from its models (as GA's)."""
+    proof = fastpath.valid_type(data, direction, name)
+    if proof is None:
+        return None
+    event_type, names = (proof, ()) if type(proof) is str else proof
+    dialect = _dialect(name)
+    found = direction if direction != "auto" else dialect.direction_of(event_type)
+    unknown = tuple(UnknownField(child(ROOT, member), kind) for member, kind in names)
+    verdict = Verdict("valid", event_type, found, (), unknown, dialect.notes.get(event_type))  # type: ignore[arg-type]
+    verdict.event = dialect.models(found)[event_type].model_validate_json(data)
     return verdict
 
 

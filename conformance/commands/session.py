@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..bulk import in_order
 from ..protocol.dialects import NAMES as DIALECTS
 from ..protocol.names import TRANSPORTS
 from ..sessions.findings import LEVELS
@@ -35,6 +38,9 @@ def register(commands: Any) -> None:
                          "response still open at the end is incomplete, not broken")
     session.add_argument("--dialect", choices=DIALECTS, help="the protocol dialect the sessions speak; overrides the transcript header "
                          "(frames are judged under it, and the rules apply its ordering differences)")
+    session.add_argument("--jobs", type=int, default=1, metavar="N",
+                         help="check N transcripts at a time in N processes (0: one per core); a transcript is one session, "
+                         "read in order by one process; the output is the same, in input order (default: 1)")
     session.set_defaults(run=run)
 
 
@@ -45,9 +51,16 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     files = transcripts(args.paths)
     if not files:
         parser.error(f"no {SUFFIX} transcripts under {', '.join(map(str, args.paths))}")
-    results = ((path, check_transcript(open_transcript(path), transport=args.transport, excerpt=args.excerpt, dialect=args.dialect)) for path in files)
+    if args.jobs < 0:
+        parser.error("--jobs must be 0 (one per core) or more")
+    check = partial(_check, transport=args.transport, excerpt=args.excerpt, dialect=args.dialect)
+    results = in_order(check, files, args.jobs or os.cpu_count() or 1)
     conforms = (_write_json if args.format == "json" else _write_text)(results, sys.stdout)
     return EXIT_OK if conforms else EXIT_FAILED
+
+
+def _check(path: Path, *, transport: str | None, excerpt: bool | None, dialect: str | None) -> tuple[Path, SessionResult]:
+    return path, check_transcript(open_transcript(path), transport=transport, excerpt=excerpt, dialect=dialect)
 
 
 def transcripts(paths: list[Path]) -> list[Path]:

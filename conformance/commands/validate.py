@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from .. import payloads
-from ..jsonpath import ROOT
-from ..verdict import VERDICTS, FieldError, Verdict, judge
+from .. import bulk, payloads
+from ..verdict import VERDICTS
 from ..protocol.dialects import NAMES as DIALECTS
 from . import EXIT_FAILED, EXIT_OK
 
@@ -36,6 +34,9 @@ def register(commands: Any) -> None:
     validate.add_argument("--dialect", choices=DIALECTS, default=None,
                           help="judge under this protocol dialect (default: GA); each verdict then names its dialect, and an event that "
                           "is valid under another dialect says so")
+    validate.add_argument("--jobs", type=int, default=1, metavar="N",
+                          help="judge in N processes (0: one per core): files, and large files in pieces cut at line boundaries; "
+                          "the output is the same, in input order (default: 1)")
     validate.set_defaults(run=run)
 
 
@@ -43,68 +44,17 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     missing = [str(path) for path in args.paths if not path.exists()]
     if missing:
         parser.error(f"no such file or directory: {', '.join(missing)}")
-    counts: Counter[str] = Counter()
-    write = _write_json if args.format == "json" else _write_text
-    write(_judged(payloads.expand(args.paths), args.direction, counts, args.dialect), sys.stdout)
+    if args.jobs < 0:
+        parser.error("--jobs must be 0 (one per core) or more")
+    jobs = args.jobs or os.cpu_count() or 1
+    counts = bulk.validate(payloads.expand(args.paths), sys.stdout, direction=args.direction, fmt=args.format, dialect=args.dialect, jobs=jobs)
     if args.format == "text":
         print(summary(counts))
     return EXIT_OK if counts["valid"] == sum(counts.values()) and counts else EXIT_FAILED
 
 
-def _judged(files: list[Path], direction: str, counts: Counter[str], dialect: str | None = None) -> Iterator[tuple[payloads.Payload, Verdict]]:
-    for path in files:
-        for payload in payloads.read(path):
-            verdict = judge_safely(payload, direction, dialect)
-            counts[verdict.verdict] += 1
-            yield payload, verdict
-
-
-def judge_safely(payload: payloads.Payload, direction: str, dialect: str | None = None) -> Verdict:
-    """The verdict on one payload; an unreadable file or a validator bug is a verdict too, so that
-    no other event loses its own."""
-    if payload.unreadable:
-        return Verdict("not-json", errors=(FieldError(ROOT, "a JSON document", payload.unreadable),), dialect=dialect)
-    if direction == "auto" and payload.direction:
-        direction = payload.direction
-    try:
-        return judge(payload.data, direction, dialect)  # type: ignore[arg-type]
-    except Exception as error:  # a validator bug must not hide the other events' verdicts
-        return Verdict("invalid", errors=(FieldError(ROOT, "an event the validator can judge", f"internal error {type(error).__name__}: {error}"),), dialect=dialect)
-
-
-def _where(payload: payloads.Payload) -> str:
-    return f"{payload.path}:{payload.line}" if payload.line is not None else str(payload.path)
-
-
-def _write_text(results: Iterator[tuple[payloads.Payload, Verdict]], out: TextIO) -> None:
-    for payload, verdict in results:
-        judged = f" under {verdict.dialect}" if verdict.dialect else ""
-        out.write(f"{_where(payload)}  {verdict.type or '-'}  {verdict.verdict}{judged}\n")
-        for error in verdict.errors:
-            out.write(f"    {error.path}: expected {error.expected}; got {error.got}\n")
-        for unknown in verdict.unknown_fields:
-            out.write(f"    info: unknown field {unknown.path} ({unknown.type})\n")
-        if verdict.note and (verdict.verdict == "valid" or verdict.dialect):
-            out.write(f"    note: {verdict.note}\n")
-
-
-def _write_json(results: Iterator[tuple[payloads.Payload, Verdict]], out: TextIO) -> None:
-    # Streamed, so that memory stays flat on hours of recorded traffic.
-    out.write("[")
-    for index, (payload, verdict) in enumerate(results):
-        record = {
-            "path": str(payload.path),
-            "line": payload.line,
-            "type": verdict.type,
-            "verdict": verdict.verdict,
-            "errors": [{"path": e.path, "expected": e.expected, "got": e.got} for e in verdict.errors],
-            "unknown_fields": [{"path": u.path, "type": u.type} for u in verdict.unknown_fields],
-            "note": verdict.note,
-        }
-        if verdict.dialect:
-            record["dialect"] = verdict.dialect
-        out.write(("\n  " if index == 0 else ",\n  ") + json.dumps(record, ensure_ascii=False))
-    out.write("\n]\n")
+#: One payload's verdict, whatever happens (kept here for callers of this module).
+judge_safely = bulk.judge_safely
 
 
 def summary(counts: Counter[str]) -> str:

@@ -97,8 +97,10 @@ class Connection:
     def closed(self) -> bool:
         return self.close_code is not None
 
-    def _record(self, direction: str, message: str | bytes) -> Frame:
-        t = round(time.monotonic() - self.opened, 6)
+    def _record(self, direction: str, message: str | bytes, started: float | None = None) -> Frame:
+        # A sent frame is timed before the send: a client on another thread may act on it before
+        # ``send`` returns, and what the client saw must not seem to come before it was sent.
+        t = round((time.monotonic() if started is None else started) - self.opened, 6)
         line = self.count + 2  # line 1 is the transcript's header
         self.count += 1
         if isinstance(message, bytes):
@@ -117,8 +119,9 @@ class Connection:
 
     async def send_text(self, text: str) -> Frame:
         """Send a text frame as it is (it need not be JSON: a scripted server sends garbage on purpose)."""
+        started = time.monotonic()
         await self.socket.send(text)
-        return self._record("server", text)
+        return self._record("server", text, started)
 
     async def receive(self, timeout: float) -> Frame | None:
         """The client's next frame, recorded; ``None`` when nothing came within ``timeout`` seconds
@@ -142,8 +145,9 @@ class Connection:
 
     async def send_bytes(self, data: bytes) -> Frame:
         """Send a binary frame as it is and record it."""
+        started = time.monotonic()
         await self.socket.send(data)
-        return self._record("server", data)
+        return self._record("server", data, started)
 
     async def close(self, code: int = 1000, reason: str = "") -> None:
         with contextlib.suppress(Exception):

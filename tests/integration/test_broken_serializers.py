@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import outcomes, write_adapter
+from .conftest import baseline, outcomes, write_adapter
 
 DROPS_NULLS = """
 import json
@@ -71,3 +71,13 @@ def test_a_property_failure_shows_the_minimal_event_and_the_replay(run_suite, py
     assert "minimal event: {" in check["message"]
     assert "replay: pytest --pyargs conformance --realtime-impl drops-nulls -k 'property/conversation.item.created/lossless-round-trip'" in check["message"]
     assert ": null" in check["message"].split("minimal event:")[1]
+
+
+def test_a_baselined_property_failure_still_fails_but_is_not_shrunk(run_suite, pytester) -> None:
+    check_id = "property/conversation.item.created/lossless-round-trip"
+    listed = baseline(pytester.path / "drops-nulls.json", "drops-nulls", {check_id: "drops nulls"})
+    result, report = run_suite("--realtime-impl", write_adapter(pytester, DROPS_NULLS), "--baseline", listed, selection=check_id)
+    (check,) = report["checks"]
+    assert check["outcome"] == "expected-fail"
+    assert "event (not shrunk: the baseline expects this failure): {" in check["message"]
+    assert "minimal event" not in check["message"]

@@ -1,0 +1,100 @@
+"""The command line over a million events, as ratios timed in the same run:
+
+  validate --format json   over 1,000,000 control events (benchmarks/streams.py, about 270 MB) in one
+                           file, one process, start-up included, beside a bare ``orjson.loads``
+                           loop over the same lines
+  validate --format text   the same file
+  --jobs 2 / --jobs 1      validate over a folder of recordings (the same events in 128 files),
+                           and over the one large file (cut into pieces at line boundaries)
+  session --jobs 2 / 1     the session checker over a folder of generated long sessions
+
+    python benchmarks/cli.py [EVENTS]        # or: tox -e bench
+
+Goals (issue 14): 1,000,000 control events through ``validate --format json`` in at most 5 s on
+one process; ``--jobs 2`` at least 1.7 x faster than ``--jobs 1`` on a folder of files.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from goals import report as report_goals  # noqa: E402
+from sessions import session  # noqa: E402
+from streams import control_events  # noqa: E402
+
+CLI = [sys.executable, "-m", "conformance.cli"]
+
+
+def _timed(command: list[str], rounds: int = 3) -> float:
+    """The best wall time of ``command``, its output thrown away (as a pipe to a file would)."""
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def _orjson_loop(path: Path) -> list[str]:
+    script = f"import orjson\nfor line in open({str(path)!r}, 'rb'):\n    orjson.loads(line)\n"
+    return [sys.executable, "-c", script]
+
+
+def main() -> int:
+    events = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    stream = control_events(5000)
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        big = folder / "one" / "events.jsonl"
+        big.parent.mkdir()
+        with big.open("wb") as out:
+            for start in range(0, events, len(stream)):
+                out.write(b"\n".join(stream[: min(len(stream), events - start)]) + b"\n")
+        megabytes = big.stat().st_size / 1e6
+        files = folder / "many"
+        files.mkdir()
+        lines = big.read_bytes().splitlines(keepends=True)
+        per_file = -(-len(lines) // 128)
+        for index in range(0, len(lines), per_file):
+            (files / f"session-{index // per_file:03d}.jsonl").write_bytes(b"".join(lines[index : index + per_file]))
+        del lines
+        sessions = folder / "sessions"
+        sessions.mkdir()
+        long_session = session(300)
+        for index in range(16):
+            (sessions / f"s{index:02d}.jsonl").write_bytes(b"\n".join(long_session) + b"\n")
+
+        ceiling = _timed(_orjson_loop(big))
+        as_json = _timed([*CLI, "validate", "--format", "json", str(big)])
+        as_text = _timed([*CLI, "validate", str(big)])
+        folder_one = _timed([*CLI, "validate", "--jobs", "1", str(files)])
+        folder_two = _timed([*CLI, "validate", "--jobs", "2", str(files)])
+        big_two = _timed([*CLI, "validate", "--jobs", "2", str(big)])
+        session_one = _timed([*CLI, "session", "--jobs", "1", str(sessions)], rounds=2)
+        session_two = _timed([*CLI, "session", "--jobs", "2", str(sessions)], rounds=2)
+
+    print(f"{events:,} control events, {megabytes:.0f} MB, on {os.cpu_count()} cores (best of 3)")
+    print(f"  orjson.loads loop            {ceiling:6.2f} s")
+    print(f"  validate --format json       {as_json:6.2f} s   {ceiling / as_json:.2f} x the loop's speed   {events / as_json:,.0f} events/s")
+    print(f"  validate --format text       {as_text:6.2f} s   {ceiling / as_text:.2f} x the loop's speed")
+    print(f"  validate --jobs 1, 128 files {folder_one:6.2f} s")
+    print(f"  validate --jobs 2, 128 files {folder_two:6.2f} s   {folder_one / folder_two:.2f} x --jobs 1")
+    print(f"  validate --jobs 2, one file  {big_two:6.2f} s   {as_text / big_two:.2f} x --jobs 1")
+    print(f"  session --jobs 1, 16 files   {session_one:6.2f} s")
+    print(f"  session --jobs 2, 16 files   {session_two:6.2f} s   {session_one / session_two:.2f} x --jobs 1")
+    report_goals([
+        (f"validate --format json over {events:,} events in {as_json:.2f} s on one process (goal <= 5 s)", as_json <= 5.0),
+        (f"validate --jobs 2 at {folder_one / folder_two:.2f} x --jobs 1 on a folder of files (goal >= 1.70)", folder_one / folder_two >= 1.7),
+    ])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

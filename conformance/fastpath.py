@@ -1,0 +1,868 @@
+"""The fast path of :func:`conformance.verdict.judge`: proving an event valid in one C pass.
+
+Most of what a validator sees on a long recording is valid, and most of it is small (deltas,
+voice activity, commits) or one long audio string. This module derives, from the reference
+pydantic models, msgspec structs that accept a *subset* of what the models accept: strict types,
+the same literals, lengths and bounds, tagged unions dispatched as pydantic dispatches them, the
+models' own after-validators (base64) run on the decoded values. The pydantic models stay the
+single source of truth: the structs are built from their core schemas at first use, and a
+construct the derivation cannot mirror exactly (a pattern, a free-form ``Any``, a validator of
+another kind, a union msgspec cannot tell apart) leaves what holds it to pydantic.
+
+:func:`valid_type` answers only "valid" (a :data:`Proof`: the event's type, and the top-level
+members its model does not know, which the verdict reports) or "don't know" (``None``); every
+other verdict, and every explanation, comes from the full path, so the fast path can only be
+wrong by calling valid what the models refuse. ``tests/test_fast_path_differential.py`` generates
+valid, invalid and member-repeating events of every type, of GA and of every dialect, and hostile
+inputs, and proves it never does.
+
+Three routes: a short event is decoded straight into its struct by msgspec (faster than any
+decoder that builds a dict); a long one whose last string is long base64 (audio) has that string
+checked where it lies in the text and the rest decoded as a short event; any other long one is
+decoded by pydantic-core's ``from_json`` (the full path's decoder, the fastest on long strings)
+and converted into its struct. Repeated member names are ruled out by counting colons
+(:func:`conformance.decoding.proves_unique`). An event's struct skips top-level members its model
+does not know; an event with one is proved through ``from_json``, and the struct then learns the
+member (``obfuscation``, which real servers put on every delta), so that the next ones are proved
+in one decode and still have it reported.
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, Literal, Union
+
+from pydantic_core import from_json
+
+try:
+    import msgspec
+    from msgspec import UNSET, Meta, UnsetType
+    from pybase64 import b64decode
+except ImportError:  # pragma: no cover - a dependency; without it every event takes pydantic's path
+    msgspec = None  # type: ignore[assignment]
+
+from . import decoding
+from .jsonpath import json_type
+from .protocol.base import check_base64
+
+#: Texts at least this long take the dict route (``from_json`` + ``msgspec.convert``).
+LONG = 2048
+
+_LARGEST = 1.7976931348623157e308
+#: Every float is finite: ``from_json`` reads 1e400 as infinity, which the models refuse.
+_FINITE: Mapping[str, float] = {"ge": -_LARGEST, "le": _LARGEST}
+
+
+class _Unsupported(Exception):
+    """A construct the derivation cannot mirror exactly; its event stays with pydantic."""
+
+
+# --- what each derived struct needs after decoding ------------------------------------------------
+
+
+class _Shape:
+    """What the judging needs to know of one derived struct, worked out once."""
+
+    __slots__ = ("checker", "counter", "flat", "event_type", "base64_only", "members", "learned", "learned_names", "owner", "_held_proof")
+
+    def __init__(self, checker: Callable[[Any], None] | None, counter: int | Callable[[Any], int], flat: bool, base64_only: str | None,
+                 members: frozenset[str], learned: tuple[tuple[str, str, str], ...] = ()) -> None:
+        #: The member names the model knows (its tag included).
+        self.members = members
+        #: Members the model does not know that the struct holds all the same (attribute, name,
+        #: JSON type): ones seen on earlier events of its type (:meth:`_Tables.learn`).
+        self.learned = learned
+        self.learned_names = frozenset(name for _, name, _ in learned)
+        #: The tables a top-level event struct belongs to (what learns).
+        self.owner: _Tables | None = None
+        self._held_proof: Any = None
+        #: Runs the models' after-validators (base64) on a decoded struct; raises as they do.
+        self.checker = checker
+        #: The attribute of the struct's one base64 field, when that is all its checker checks.
+        self.base64_only = base64_only
+        #: The members the struct stands for on the wire: a number, or a function that returns
+        #: -1 when a nested object makes counting by hand not worth it.
+        self.counter = counter
+        #: No object at any depth: a decoded dict's length is its member count.
+        self.flat = flat
+        #: For a top-level event: its type.
+        self.event_type: str | None = None
+
+    def held_proof(self) -> Any:
+        """The proof of an event with its one learned member (made once: the same on every delta)."""
+        if self._held_proof is None:
+            _, name, kind = self.learned[0]
+            self._held_proof = (self.event_type, ((name, kind),))
+        return self._held_proof
+
+
+_SHAPES: dict[type, _Shape] = {}
+
+
+def _checker(direct: list[tuple[str, Callable[[Any], Any], bool]], nested: list[str]) -> Callable[[Any], None] | None:
+    if not direct and not nested:
+        return None
+    if len(direct) == 1 and not nested and not direct[0][2]:
+        name, check, _ = direct[0]
+
+        def one(event: Any) -> None:  # the common case (an audio delta), without a loop
+            value = getattr(event, name)
+            if value is not None and value is not UNSET:
+                check(value)
+
+        return one
+
+    def every(event: Any) -> None:
+        for name, check, each in direct:
+            value = getattr(event, name)
+            if value is None or value is UNSET:
+                continue
+            if each:
+                for item in value:
+                    check(item)
+            else:
+                check(value)
+        for name in nested:
+            _walk(getattr(event, name))
+
+    return every
+
+
+def _walk(value: Any) -> None:
+    kind = type(value)
+    if kind is list:
+        for item in value:
+            _walk(item)
+    elif kind is dict:
+        for item in value.values():
+            _walk(item)
+    else:
+        shape = _SHAPES.get(kind)
+        if shape is not None and shape.checker is not None:
+            shape.checker(value)
+
+
+def _counter(required: int, optional: list[str], nested: list[str]) -> int | Callable[[Any], int]:
+    if not optional and not nested:
+        return required
+
+    def count(event: Any) -> int:
+        members = required
+        for name in optional:
+            if getattr(event, name) is not UNSET:
+                members += 1
+        for name in nested:
+            value = getattr(event, name)
+            if value is None:
+                members += 1
+            elif value is UNSET:
+                continue
+            else:
+                return -1
+        return members
+
+    return count
+
+
+def _holds_checked(annotation: Any) -> bool:
+    """Whether values of ``annotation`` may hold a struct with after-validators."""
+    shape = _SHAPES.get(annotation) if isinstance(annotation, type) else None
+    if shape is not None:
+        return shape.checker is not None
+    return any(_holds_checked(argument) for argument in getattr(annotation, "__args__", ()) or ())
+
+
+# --- deriving structs from pydantic core schemas --------------------------------------------------
+
+#: The JSON types of unknown members a struct may learn, and the msgspec types that hold exactly
+#: them (not "number": a float field takes integers too, and would report them as numbers).
+_LEARNABLE: Mapping[str, Any] = {"string": str, "integer": int, "boolean": bool}
+#: At most this many unknown members learned per event type: what real servers add is one or two.
+LEARN_AT_MOST = 4
+
+#: A type no JSON value matches (a string matching no pattern, and nothing else).
+_ABSENT: Any = None if msgspec is None else Annotated[str, Meta(pattern="(?!)")]
+
+_SCALAR_KINDS = frozenset({"str", "int", "float", "bool", "literal", "none"})
+_STR_CONSTRAINTS = {"max_length", "min_length"}
+_NUMBER_CONSTRAINTS = {"ge", "le", "gt", "lt", "multiple_of"}
+_COLLECTION_CONSTRAINTS = {"max_length", "min_length"}
+_HARMLESS = {"type", "metadata", "ref", "strict", "serialization", "custom_error_type", "custom_error_message", "custom_error_context"}
+
+
+class _Derivation:
+    def __init__(self) -> None:
+        self._definitions: dict[str, Any] = {}
+        #: How many times the derivation left something to pydantic (a member, a union branch):
+        #: an event whose struct grew it is covered only in part.
+        self.omissions = 0
+        self._partial: set[Any] = set()
+        self._structs: dict[tuple[type, str | None, str | None, bool], Any] = {}
+
+    def event(self, model: type, learned: tuple[tuple[str, str], ...] = ()) -> type | None:
+        """The tagged struct of a top-level event model, or ``None`` if it cannot be mirrored;
+        with the ``learned`` members (name, JSON type) the model does not know, for the judging
+        to report."""
+        try:
+            schema = self._resolve(model.__pydantic_core_schema__)
+            if schema["type"] != "model":
+                raise _Unsupported("an event that is not a plain model")
+            struct = self._model(schema, ("type", None), top=True, learned=learned)
+            msgspec.json.Decoder(struct)  # msgspec refuses unions it cannot tell apart here
+        except (_Unsupported, TypeError, ValueError):
+            return None
+        return struct  # type: ignore[no-any-return]
+
+    # Each ``_type`` call returns the msgspec type of one schema node. ``checks`` collects the
+    # after-validators met on the way to a scalar (the caller turns them into field checks);
+    # ``tag`` asks for a tagged struct (a member of a union discriminated on that field).
+    def _type(self, schema: Mapping[str, Any], *, checks: list[Any], tag: tuple[str, str | None] | None = None) -> Any:
+        kind = schema["type"]
+        if kind == "definitions":
+            for definition in schema["definitions"]:
+                self._definitions[definition["ref"]] = definition
+            return self._type(schema["schema"], checks=checks, tag=tag)
+        if kind == "definition-ref":
+            return self._type(self._definitions[schema["schema_ref"]], checks=checks, tag=tag)
+        if kind == "model":
+            return self._model(schema, tag)
+        if tag is not None:
+            raise _Unsupported(f"a {kind} where a tagged model was expected")
+        if kind == "str":
+            return _constrained(str, schema, _STR_CONSTRAINTS)
+        if kind == "int":
+            return _constrained(int, schema, _NUMBER_CONSTRAINTS)
+        if kind == "float":
+            if schema.get("allow_inf_nan"):
+                raise _Unsupported("a float allowing infinity")
+            return _constrained(float, schema, _NUMBER_CONSTRAINTS, floor=_FINITE)
+        if kind == "bool":
+            return _constrained(bool, schema, set())
+        if kind == "none":
+            return type(None)
+        if kind == "literal":
+            expected = schema["expected"]
+            if not expected or not all(type(value) is str or (type(value) is int) for value in expected):
+                raise _Unsupported("a literal of other than strings and integers")
+            return Literal[tuple(expected)]  # type: ignore[misc]
+        if kind == "nullable":
+            return Union[self._type(schema["schema"], checks=checks), None]
+        if kind == "list":
+            if "items_schema" not in schema:
+                raise _Unsupported("a list of anything")
+            inner: list[Any] = []
+            item = self._type(schema["items_schema"], checks=inner)
+            if any(where != "value" for where, _ in inner):
+                raise _Unsupported("a validator below a list item's list")
+            checks.extend(("each", check) for _, check in inner)
+            return _constrained(list[item], schema, _COLLECTION_CONSTRAINTS, structural={"items_schema"})  # type: ignore[valid-type]
+        if kind == "dict":
+            keys = self._type(schema.get("keys_schema") or {"type": "any"}, checks=[])
+            values: list[Any] = []
+            value = self._type(schema.get("values_schema") or {"type": "any"}, checks=values)
+            if keys is not str or values:
+                raise _Unsupported("a dict with other than string keys, or with validated values")
+            return _constrained(dict[str, value], schema, _COLLECTION_CONSTRAINTS, structural={"keys_schema", "values_schema"})  # type: ignore[valid-type]
+        if kind == "function-after":
+            function = schema["function"]
+            if function.get("type") != "no-info":
+                raise _Unsupported("an after-validator with info")
+            inner_checks: list[Any] = []
+            inner_type = self._type(schema["schema"], checks=inner_checks)
+            if inner_checks or not _is_scalar(schema["schema"]):
+                raise _Unsupported("an after-validator on other than a plain scalar")
+            checks.append(("value", function["function"]))
+            return inner_type
+        if kind == "union":
+            return self._union([choice[0] if isinstance(choice, tuple) else choice for choice in schema["choices"]], checks)
+        if kind == "tagged-union":
+            return self._tagged_union(schema, checks)
+        raise _Unsupported(f"a {kind} schema")
+
+    def _union(self, choices: list[Mapping[str, Any]], checks: list[Any]) -> Any:
+        inner: list[Any] = []
+        types = tuple(self._type(choice, checks=inner) for choice in choices)
+        if inner:
+            raise _Unsupported("a validator inside a union")
+        return Union[types]  # msgspec refuses (at the decoder) a union whose members it cannot tell apart
+
+    def _tagged_union(self, schema: Mapping[str, Any], checks: list[Any]) -> Any:
+        discriminator = schema["discriminator"]
+        choices: Mapping[Any, Mapping[str, Any]] = schema["choices"]
+        if isinstance(discriminator, str):
+            if any(not isinstance(value, str) for value in choices):
+                raise _Unsupported("a non-string tag")
+            if any(self._resolve(choice)["type"] != "model" for choice in choices.values()):
+                # A union inside a union (messages: by type, then by role), which msgspec's tags
+                # cannot say: decoded as an object, then dispatched as pydantic does.
+                checks.append(("value", self._dispatcher(schema)))
+                return dict[str, Any]
+            types = []
+            for value, choice in choices.items():
+                try:
+                    types.append(self._type(choice, checks=[], tag=(discriminator, value)))
+                except _Unsupported:
+                    self.omissions += 1
+                    continue  # a member left out: msgspec refuses its tag, and pydantic judges it
+            if not types or len(set(types)) != len(types):
+                raise _Unsupported("no model, or one model under several tags")
+            return Union[tuple(types)]
+        if callable(discriminator) and _dispatches_by_json_kind(discriminator, {tag: self._resolve(choice) for tag, choice in choices.items()}):
+            return self._union(list(choices.values()), checks)
+        raise _Unsupported("a discriminator msgspec cannot mirror")
+
+    def _dispatcher(self, schema: Mapping[str, Any]) -> Callable[[Any], None]:
+        """A check that picks the model of a decoded object by its tag, through nested tagged
+        unions, converts the object into that model's struct and runs its checks; it raises what
+        the models would refuse."""
+        field = schema["discriminator"]
+        if not isinstance(field, str):
+            raise _Unsupported("a nested union with a callable discriminator")
+        targets: dict[str, Any] = {}
+        for tag, choice in schema["choices"].items():
+            resolved = self._resolve(choice)
+            try:
+                if resolved["type"] == "tagged-union":
+                    targets[tag] = self._dispatcher(resolved)
+                elif resolved["type"] == "model":
+                    targets[tag] = self._model(resolved, None)  # untagged: the tag stays a literal field
+            except _Unsupported:
+                self.omissions += 1
+                continue  # a member left out: the dispatch refuses its tag, and pydantic judges it
+        if not targets:
+            raise _Unsupported("a tagged union of nothing the derivation mirrors")
+
+        def dispatch(value: Any) -> None:
+            tag = value.get(field) if type(value) is dict else None
+            target = targets.get(tag) if type(tag) is str else None
+            if target is None:
+                raise ValueError(f"no model for {field}={tag!r}")
+            if isinstance(target, type):
+                checker = _SHAPES[target].checker
+                converted = msgspec.convert(value, target)
+                if checker is not None:
+                    checker(converted)
+            else:
+                target(value)
+
+        return dispatch
+
+    def _resolve(self, schema: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The schema a reference stands for."""
+        while schema["type"] in ("definitions", "definition-ref"):
+            if schema["type"] == "definitions":
+                for definition in schema["definitions"]:
+                    self._definitions[definition["ref"]] = definition
+                schema = schema["schema"]
+            else:
+                schema = self._definitions[schema["schema_ref"]]
+        return schema
+
+    def _model(self, schema: Mapping[str, Any], tag: tuple[str, str | None] | None, top: bool = False,
+               learned: tuple[tuple[str, str], ...] = ()) -> Any:
+        """A model's struct. An event's own struct (``top``) skips members it does not know, for
+        the judging to report (an event with one is still valid); every struct below refuses them,
+        which leaves such an event to pydantic."""
+        cls = schema["cls"]
+        if schema.get("root_model") or schema.get("custom_init") or schema.get("post_init"):
+            raise _Unsupported("a root model or a model with its own init")
+        fields_schema = schema["schema"]
+        if fields_schema["type"] != "model-fields" or fields_schema.get("extras_schema") is not None:
+            raise _Unsupported("a model with typed extras")
+        if schema.get("config", {}).get("extra_fields_behavior") == "ignore":
+            raise _Unsupported("a model that ignores unknown members")
+        fields: Mapping[str, Mapping[str, Any]] = fields_schema["fields"]
+        tag_field, tag_value = tag if tag else (None, None)
+        if tag_field is not None:
+            literal = fields.get(tag_field, {}).get("schema", {})
+            if literal.get("type") != "literal" or len(literal["expected"]) != 1 or type(literal["expected"][0]) is not str:
+                raise _Unsupported("a tagged model whose tag is not one string literal")
+            if tag_value is None:
+                tag_value = literal["expected"][0]
+            elif literal["expected"][0] != tag_value:
+                raise _Unsupported("a tag that differs from its model's literal")
+        key = (cls, tag_field, tag_value, top, learned)
+        if key in self._structs:
+            if key in self._partial:
+                self.omissions += 1
+            found = self._structs[key]
+            if found is None:
+                raise _Unsupported("a recursive model, or one that cannot be mirrored")
+            return found
+        self._structs[key] = None  # in progress; stays None if it fails
+        omissions = self.omissions
+        definitions, checks, walked, rename = [], [], [], {}
+        required, optional, nested = 0 if tag_field is None else 1, [], []
+        flat = True
+        for index, (name, field) in enumerate(fields.items()):
+            if name == tag_field:
+                continue
+            if field.get("validation_alias") is not None or field["type"] != "model-field":
+                raise _Unsupported("an aliased field")
+            field_schema = field["schema"]
+            is_optional = field_schema["type"] == "default"
+            if is_optional:
+                field_schema = field_schema["schema"]
+            found_checks: list[Any] = []
+            try:
+                annotation = self._type(field_schema, checks=found_checks)
+            except _Unsupported:
+                if not is_optional:
+                    raise
+                # An optional member the derivation cannot mirror must be absent here: an event
+                # that has it is left to pydantic.
+                annotation, found_checks = _ABSENT, []
+                self.omissions += 1
+            attribute = name if name.isidentifier() and not keyword.iskeyword(name) and not name.startswith("_") else f"field_{index}"
+            if attribute != name:
+                rename[attribute] = name
+            for where, check in found_checks:
+                checks.append((attribute, check, where == "each"))
+            if _is_scalar(field_schema):
+                if is_optional:
+                    optional.append(attribute)
+                else:
+                    required += 1
+            else:
+                nested.append(attribute)
+                flat = flat and _is_scalar_list(field_schema)
+                if _holds_checked(annotation):
+                    walked.append(attribute)
+            if is_optional:
+                definitions.append((attribute, Union[annotation, UnsetType], UNSET))
+            else:
+                definitions.append((attribute, annotation))
+        held = []
+        for index, (name, kind) in enumerate(learned):
+            attribute = f"learned_{index}"
+            rename[attribute] = name
+            held.append((attribute, name, kind))
+            definitions.append((attribute, Union[_LEARNABLE[kind], UnsetType], UNSET))
+        options: dict[str, Any] = {"forbid_unknown_fields": not top, "kw_only": True, "rename": rename or None}
+        if tag_field is not None:
+            options.update(tag_field=tag_field, tag=tag_value)
+        struct = msgspec.defstruct(f"{cls.__name__}Struct", definitions, **options)
+        base64_only = checks[0][0] if len(checks) == 1 and not walked and checks[0][1] is check_base64 and not checks[0][2] else None
+        _SHAPES[struct] = _Shape(_checker(checks, walked), _counter(required, optional, nested), flat, base64_only, frozenset(fields), tuple(held))
+        self._structs[key] = struct
+        if self.omissions > omissions:
+            self._partial.add(key)
+        return struct
+
+
+def _constrained(base: Any, schema: Mapping[str, Any], allowed: set[str], floor: Mapping[str, float] | None = None,
+                 structural: set[str] = frozenset()) -> Any:  # type: ignore[assignment]
+    constraints = {name: schema[name] for name in schema if name not in _HARMLESS and name not in structural}
+    unknown = set(constraints) - allowed
+    if unknown:
+        raise _Unsupported(f"constraints {sorted(unknown)}")
+    if floor:
+        for name, bound in floor.items():
+            if name == "ge" and ("gt" in constraints or constraints.get("ge", -math.inf) >= bound):
+                continue
+            if name == "le" and ("lt" in constraints or constraints.get("le", math.inf) <= bound):
+                continue
+            constraints[name] = bound
+    return Annotated[base, Meta(**constraints)] if constraints else base
+
+
+
+def _is_scalar(schema: Mapping[str, Any]) -> bool:
+    kind = schema["type"]
+    if kind in _SCALAR_KINDS:
+        return True
+    if kind in ("nullable", "function-after", "default"):
+        return _is_scalar(schema["schema"])
+    if kind == "union":
+        return all(_is_scalar(choice[0] if isinstance(choice, tuple) else choice) for choice in schema["choices"])
+    if kind == "tagged-union":
+        return all(_is_scalar(choice) for choice in schema["choices"].values())
+    return False
+
+
+def _is_scalar_list(schema: Mapping[str, Any]) -> bool:
+    kind = schema["type"]
+    if kind in ("nullable", "default"):
+        return _is_scalar_list(schema["schema"])
+    return kind == "list" and "items_schema" in schema and _is_scalar(schema["items_schema"])
+
+
+#: Values of every JSON kind, to learn what a callable discriminator does with each.
+_SAMPLES: Mapping[str, tuple[Any, ...]] = {
+    "string": ("", "x", "function", "auto", "inf", "object", "string"),
+    "integer": (0, 1, -5, 10**20),
+    "number": (0.5, -1.25),
+    "boolean": (True, False),
+    "null": (None,),
+    "array": ([], ["x"], [{}]),
+    "object": ({}, {"type": "function"}, {"type": "mcp"}, {"type": "x"}, {"id": "x"}),
+}
+_KIND_OF_SCHEMA = {"str": "string", "literal": None, "int": "integer", "float": "number", "bool": "boolean", "none": "null",
+                   "list": "array", "dict": "object", "model": "object", "model-fields": "object", "tagged-union": None}
+
+
+def _dispatches_by_json_kind(discriminator: Callable[[Any], Any], choices: Mapping[Any, Mapping[str, Any]]) -> bool:
+    """Whether a callable discriminator picks its choice by the value's JSON kind alone, with each
+    choice of its own kind: then a msgspec union of the choices, which dispatches the same way,
+    accepts exactly what pydantic accepts. Learned by asking it about values of every kind."""
+    kinds: dict[Any, str] = {}
+    for tag, choice in choices.items():
+        kind = _json_kind(choice)
+        if kind is None or kind in kinds.values():
+            return False
+        kinds[tag] = kind
+    for kind, samples in _SAMPLES.items():
+        picked = set()
+        for sample in samples:
+            try:
+                picked.add(discriminator(sample))
+            except Exception:  # noqa: BLE001 - a discriminator that cannot read a value is not kind-based
+                return False
+        owners = [tag for tag, owned in kinds.items() if owned == kind]
+        if owners and picked != {owners[0]}:
+            return False
+    return True
+
+
+def _json_kind(schema: Mapping[str, Any]) -> str | None:
+    kind = schema["type"]
+    if kind == "literal":
+        values = schema["expected"]
+        if all(type(value) is str for value in values):
+            return "string"
+        if all(type(value) is int for value in values):
+            return "integer"
+        return None
+    if kind == "tagged-union":
+        found = {_json_kind(choice) for choice in schema["choices"].values()}
+        return found.pop() if len(found) == 1 else None
+    return _KIND_OF_SCHEMA.get(kind)
+
+
+# --- the tables, per direction ---------------------------------------------------------------------
+
+
+class _Tables:
+    """The derived structs of one set of event models, and the decoders over them."""
+
+    def __init__(self, models: Mapping[str, Mapping[str, type]]) -> None:
+        self._derivation = _Derivation()
+        self.models = {name: model for by_type in models.values() for name, model in by_type.items()}
+        #: Event types whose struct leaves some of what the models accept to pydantic.
+        self.partial: set[str] = set()
+        self.structs: dict[str, dict[str, Any]] = {}
+        for direction, by_type in models.items():
+            found = {}
+            for event_type, model in by_type.items():
+                omissions = self._derivation.omissions
+                struct = self._derivation.event(model)
+                if struct is None or self._derivation.omissions > omissions:
+                    self.partial.add(event_type)
+                if struct is not None:
+                    found[event_type] = struct
+                    _SHAPES[struct].event_type, _SHAPES[struct].owner = event_type, self
+            self.structs[direction] = found
+        self.structs["auto"] = {name: struct for direction in models for name, struct in self.structs[direction].items()}
+        self.decoders: dict[str, Any] = {}
+        self._build_decoders()
+        #: The decoders before anything was learned: for an event whose unknown member is not of
+        #: the type learned (``"obfuscation": 7``), which the learned struct refuses.
+        self.unlearned = dict(self.decoders)
+
+    def _build_decoders(self) -> None:
+        for direction, structs in self.structs.items():
+            if structs:
+                self.decoders[direction] = msgspec.json.Decoder(Union[tuple(structs.values())])
+
+    def learn(self, shape: _Shape, unknown: tuple[tuple[str, str], ...]) -> None:
+        """Let the event type's struct hold the unknown members an event of it had (string,
+        integer or boolean ones at the top), so that the next events like it, which real
+        servers send by the thousand (``obfuscation`` on every delta), are proved in one decode
+        and still have them reported. What is proved does not change: only how fast."""
+        event_type = shape.event_type
+        have = tuple((name, kind) for _, name, kind in shape.learned)
+        new = tuple((name, kind) for name, kind in unknown if kind in _LEARNABLE and name not in shape.learned_names)
+        if not new or event_type is None or len(have) >= LEARN_AT_MOST:
+            return
+        struct = self._derivation.event(self.models[event_type], (have + new)[:LEARN_AT_MOST])
+        if struct is None:
+            return
+        _SHAPES[struct].event_type, _SHAPES[struct].owner = event_type, self
+        for structs in self.structs.values():
+            if event_type in structs:
+                structs[event_type] = struct
+        self._build_decoders()
+
+
+_TABLES: dict[str, _Tables | None] = {}
+
+
+def tables(dialect: str = "ga") -> _Tables | None:
+    """The derived structs of a dialect's models (``None`` without msgspec)."""
+    if msgspec is None:
+        return None
+    found = _TABLES.get(dialect)
+    if found is None:
+        if dialect == "ga":
+            from .protocol import CLIENT_EVENT_MODELS, SERVER_EVENT_MODELS
+
+            models: Mapping[str, Mapping[str, type]] = {"client": CLIENT_EVENT_MODELS, "server": SERVER_EVENT_MODELS}
+        else:
+            from .protocol import dialects
+
+            profile = dialects.get(dialect)
+            models = {"client": profile.client, "server": profile.server}
+        found = _TABLES[dialect] = _Tables(models)
+    return found
+
+
+def covered(dialect: str = "ga") -> tuple[frozenset[str], frozenset[str]]:
+    """The event types whose every valid event the fast path can prove (absent unknown members
+    deeper than the top), and those it can prove only in part; the rest are pydantic's."""
+    table = tables(dialect)
+    if table is None:
+        return frozenset(), frozenset()
+    every = frozenset(table.structs["auto"])
+    return every - table.partial, every & table.partial
+
+
+# --- judging ---------------------------------------------------------------------------------------
+#
+# A proof is the event's type, or ``(type, unknown)`` when the event has members its model does
+# not know: ``unknown`` holds their names and JSON types, in wire order, for the verdict to report.
+
+Proof = Union[str, tuple[str, tuple[tuple[str, str], ...]]]
+
+#: What a models' after-validator raises for a value it refuses (pydantic turns these into errors).
+_REFUSALS = (ValueError, TypeError, AssertionError)
+#: What msgspec raises for text it cannot decode into a struct.
+_UNDECODABLE = (ValueError, RecursionError) if msgspec is None else (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError)
+#: dialect -> direction -> the decoder of the union of its derived event structs.
+_DECODERS: dict[str, dict[str, Any]] = {}
+
+
+def valid_type(data: bytes | str, direction: str, dialect: str = "ga") -> Proof | None:
+    """Prove ``data`` a valid event of ``direction`` (``client``, ``server`` or ``auto``): its
+    :data:`Proof`, or ``None`` when not proved, which says nothing either way."""
+    try:
+        decoder = _DECODERS[dialect][direction]
+    except KeyError:
+        table = tables(dialect)
+        if table is None:
+            return None
+        decoder = _DECODERS.setdefault(dialect, table.decoders).get(direction)
+    if decoder is None:
+        return None
+    if len(data) >= LONG:
+        return _valid_excised(data, decoder) or _valid_long(data, direction, _TABLES[dialect])  # type: ignore[arg-type]
+    try:
+        event = decoder.decode(data)
+    except _UNDECODABLE:
+        unlearned = _TABLES[dialect].unlearned.get(direction)  # type: ignore[union-attr]
+        if unlearned is decoder:
+            return None
+        try:
+            event = unlearned.decode(data)
+        except _UNDECODABLE:
+            return None
+    shape = _SHAPES[type(event)]
+    if shape.checker is not None:
+        try:
+            shape.checker(event)
+        except _REFUSALS:
+            return None
+    colons = data.count(":") if type(data) is str else data.count(b":")  # type: ignore[arg-type]
+    if colons == shape.counter and not shape.learned:
+        return shape.event_type  # as many colons as members: no member unknown or repeated, no colon in a string
+    proof = _counted(data, event, shape, colons)
+    if proof is not None:
+        return proof
+    # A member the struct does not hold, or a colon in a string: the decoder the full path uses
+    # tells which (it keeps the full path's limits on what it reads).
+    try:
+        value = from_json(data, allow_inf_nan=False)
+    except ValueError:
+        return None
+    return _with_unknown(data, value, event, shape, colons)
+
+
+def _counted(text: bytes | str, event: Any, shape: _Shape, colons: int) -> Proof | None:
+    """The proof of a decoded event when the colons of its text add up to the members the struct
+    holds: then no member is unknown (but those it learned) or repeated, and no string holds a
+    colon; or else to the colons of the struct's own JSON, which holds every member it holds and
+    every colon of their strings, and no member twice (a colon in a string, objects below).
+    ``None``: look closer (a member the struct does not hold)."""
+    counter = shape.counter
+    learned = shape.learned
+    if type(counter) is int and len(learned) == 1 and colons == counter + 1 and getattr(event, learned[0][0]) is not UNSET:
+        return shape.held_proof()  # the common case of real deltas: the member servers add, and nothing else
+    known = counter if type(counter) is int else counter(event)  # type: ignore[operator]
+    held = _held(event, learned) if learned else ()
+    if len(held) > 1:
+        return None  # their wire order is for the decoded value to tell
+    if known < 0 or colons != known + len(held):  # type: ignore[operator]
+        if colons != msgspec.json.encode(event).count(b":") or _escaped_colon(text):
+            return None
+    return (shape.event_type, held) if held else shape.event_type  # type: ignore[return-value]
+
+
+def _with_unknown(data: bytes | str, value: Any, event: Any, shape: _Shape, colons: int) -> Proof | None:
+    """The proof of an event whose known members are valid (``event``, its struct), once its text
+    shows no member repeated: with the members its model does not know, in wire order. The
+    struct accounts for the members it knows (and the colons of their strings), the decoded value
+    for the others."""
+    if type(value) is not dict:
+        return None
+    unknown = value.keys() - shape.members
+    members = strings = 0
+    held = shape.learned_names
+    for name in unknown:  # the members the struct does not hold, and what is below them
+        if name in held:
+            continue
+        item = value[name]
+        members += 1
+        strings += name.count(":")
+        kind = type(item)
+        if kind is str:
+            strings += item.count(":")
+        elif kind is dict or kind is list:
+            below, colons_below = decoding.members_and_colons(item)
+            members += below
+            strings += colons_below
+    counter = shape.counter
+    known = counter if type(counter) is int else counter(event)
+    if held and known >= 0:  # type: ignore[operator]
+        known += len(_held(event, shape.learned))  # type: ignore[operator]
+    if colons != known + members + strings or known < 0:  # type: ignore[operator]
+        # A colon in a known member's string, or an object below: the struct's own JSON holds them.
+        if colons != msgspec.json.encode(event).count(b":") + members + strings or _escaped_colon(data):
+            return None
+    elif strings and _escaped_colon(data):
+        return None
+    if not unknown:
+        return shape.event_type
+    if len(unknown) == 1:
+        name = unknown.pop()
+        found: tuple[tuple[str, str], ...] = ((name, _json_type(value[name])),)
+    else:
+        found = tuple((name, _json_type(item)) for name, item in value.items() if name in unknown)
+    if shape.owner is not None:
+        shape.owner.learn(shape, found)
+    return (shape.event_type, found)
+
+
+def _held(event: Any, learned: tuple[tuple[str, str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """The learned unknown members the event has, as (name, JSON type)."""
+    if len(learned) == 1:
+        attribute, name, kind = learned[0]
+        return () if getattr(event, attribute) is UNSET else _ONE_HELD.setdefault((name, kind), ((name, kind),))
+    return tuple((name, kind) for attribute, name, kind in learned if getattr(event, attribute) is not UNSET)
+
+
+_ONE_HELD: dict[tuple[str, str], tuple[tuple[str, str]]] = {}
+
+
+_JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null", list: "array", dict: "object"}
+
+
+def _json_type(value: Any) -> str:
+    return _JSON_TYPES.get(type(value)) or json_type(value)
+
+
+#: What stands for a long base64 string cut out of the text: the one JSON spelling of U+0000.
+_STAND_IN, _STAND_IN_VALUE = b'"\\u0000"', "\x00"
+
+
+def _valid_excised(data: bytes | str, decoder: Any) -> Proof | None:
+    """A long event whose last string is long base64 (audio): the string is checked where it
+    lies in the text, by the models' own base64 check, and the rest is judged as a short event
+    with a stand-in in its place, so that the audio is never copied into a Python string.
+
+    The last quote of a JSON text closes its last string. The stretch before it, back to the
+    previous quote, passes the base64 check, so it holds no quote, backslash or colon. Put the
+    stand-in in its place: if the shorter text decodes with the event's one base64 field equal to
+    the stand-in's value, and the stand-in's text occurs in it once, then the stand-in is that
+    field's whole string, so the stretch was that field's exact value; and the shorter text has
+    every colon of the original. Otherwise the ordinary long route decides."""
+    if type(data) is not bytes:
+        return None
+    end = data.rfind(b'"')
+    start = data.rfind(b'"', 0, end)
+    if end - start < LONG // 2:
+        return None
+    try:
+        b64decode(memoryview(data)[start + 1 : end], validate=True)
+    except ValueError:
+        return None
+    short = data[:start] + _STAND_IN + data[end + 1 :]
+    if short.count(b"\\u0000") != 1:
+        return None
+    try:
+        event = decoder.decode(short)
+    except _UNDECODABLE:
+        return None
+    shape = _SHAPES[type(event)]
+    if shape.base64_only is None or getattr(event, shape.base64_only) != _STAND_IN_VALUE:
+        return None
+    return _counted(short, event, shape, short.count(b":"))
+
+
+def _valid_long(data: bytes | str, direction: str, table: _Tables) -> Proof | None:
+    """A long event through pydantic-core's decoder, the fastest on long strings."""
+    try:
+        value = from_json(data, allow_inf_nan=False)
+    except ValueError:
+        return None
+    if type(value) is not dict:
+        return None
+    event_type = value.get("type")
+    struct = table.structs[direction].get(event_type) if type(event_type) is str else None
+    if struct is None:
+        return None
+    try:
+        event = msgspec.convert(value, struct)
+    except msgspec.ValidationError:
+        return None
+    shape = _SHAPES[struct]
+    if shape.checker is not None:
+        try:
+            shape.checker(event)
+        except _REFUSALS:
+            return None
+    return _with_unknown(data, value, event, shape, decoding.count_colons(data))
+
+
+def valid_value_type(value: Any, direction: str, dialect: str = "ga") -> Proof | None:
+    """As :func:`valid_type`, for an event already decoded from JSON text (a transcript frame):
+    no text, so no question of repeated members."""
+    if type(value) is not dict:
+        return None
+    event_type = value.get("type")
+    table = _TABLES.get(dialect) or tables(dialect)
+    if table is None:
+        return None
+    struct = table.structs[direction].get(event_type) if type(event_type) is str else None
+    if struct is None:
+        return None
+    try:
+        event = msgspec.convert(value, struct)
+    except msgspec.ValidationError:
+        return None
+    shape = _SHAPES[struct]
+    if shape.checker is not None:
+        try:
+            shape.checker(event)
+        except _REFUSALS:
+            return None
+    unknown = value.keys() - shape.members
+    if not unknown:
+        return event_type  # type: ignore[no-any-return]
+    return (event_type, tuple((name, _json_type(item)) for name, item in value.items() if name in unknown))
+
+
+def _escaped_colon(data: bytes | str) -> bool:
+    """Whether a string may spell a colon as ``\\u003a``: its decoded colons then stand for no
+    colon in the text, and the colon count proves nothing (the full path looks instead)."""
+    return ("\\u003" in data) if type(data) is str else (b"\\u003" in data)  # type: ignore[operator]

@@ -1,0 +1,349 @@
+"""The fast path (:mod:`conformance.fastpath`, structs derived from the models) against the full
+path (decode, the pydantic models, the duplicate-member search): on every event either proves, the
+verdict, the type, the errors and the unknown members must be the same.
+
+Events of all 57 GA types, and of every dialect, are generated from the models' own JSON Schemas
+(nulls wherever the models take them); invalid ones are made from them by the property family's
+mutations and by others of our own (unknown members, integers written as floats, bad base64); each
+is written out in several spellings (compact, spaced, ASCII-escaped, indented, colons escaped as
+``\\u003a``, long enough for the long routes, with long base64 for the in-place check) and with a
+member repeated somewhere (the repeat first, so that the decoded value is the same). Then the
+hostile inputs: NaN, infinities, deep nesting, huge strings, invalid UTF-8, lone surrogates.
+
+The ci profile runs 25 examples per test (tox); ``pytest --hypothesis-profile=fuzz`` runs 1,000.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from functools import cache
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conformance import fastpath, generation, judge, judge_value
+from conformance import verdict as verdicts
+from conformance.families.properties import _mutate
+from conformance.protocol import CLIENT_EVENT_MODELS, SERVER_EVENT_MODELS, dialects
+
+pytestmark = pytest.mark.skipif(fastpath.tables() is None, reason="msgspec is not installed: there is no fast path to compare")
+
+GA_MODELS = {**CLIENT_EVENT_MODELS, **SERVER_EVENT_MODELS}
+GA_FULLY, GA_PARTLY = fastpath.covered("ga")
+SPELLINGS = ("compact", "spaced", "ascii", "indented", "escaped-colons", "padded", "long-base64")
+OTHER_DIALECTS = [name for name in dialects.NAMES if name != "ga"]
+_QUIET = settings(suppress_health_check=list(HealthCheck), deadline=None)
+
+
+# --- generating ----------------------------------------------------------------------------------
+
+
+@cache
+def _events(model: type) -> Any:
+    """Valid events of one model, from its own JSON Schema (wider than the property family's,
+    which leaves out the nulls no real server sends)."""
+    schema = generation._shape(model.model_json_schema())
+    return generation._Compiler(schema).build(schema)
+
+
+def _string(text: str, *, ascii: bool, escape_colons: bool) -> str:
+    out = json.dumps(text, ensure_ascii=ascii)
+    return out.replace(":", "\\u003a") if escape_colons else out
+
+
+def spell(value: Any, style: str, repeat: tuple[tuple[Any, ...], str, Any] | None = None) -> str:
+    """``value`` as JSON text in one ``style``; ``repeat`` = (path of an object, member, decoy)
+    writes the member twice there, the decoy first, so that the decoded value is unchanged."""
+    ascii, escape, spaced = style == "ascii", style == "escaped-colons", style in ("spaced", "indented")
+    pair, comma = (": ", ", ") if spaced else (":", ",")
+    newline = "\n  " if style == "indented" else ""
+
+    def write(item: Any, path: tuple[Any, ...]) -> str:
+        if isinstance(item, dict):
+            members = [f"{_string(key, ascii=ascii, escape_colons=escape)}{pair}{write(sub, (*path, key))}" for key, sub in item.items()]
+            if repeat is not None and repeat[0] == path:
+                members.insert(0, f"{_string(repeat[1], ascii=ascii, escape_colons=escape)}{pair}{write(repeat[2], (None,))}")
+            return "{" + newline + (comma + newline).join(members) + "}"
+        if isinstance(item, list):
+            return "[" + comma.join(write(sub, (*path, index)) for index, sub in enumerate(item)) + "]"
+        if isinstance(item, str):
+            return _string(item, ascii=ascii, escape_colons=escape)
+        return json.dumps(item)
+
+    text = write(value, ())
+    if style == "padded":
+        text += " " * fastpath.LONG
+    return text
+
+
+def _long_base64(value: Any) -> Any:
+    """``value`` with every base64-looking string long enough for the in-place check."""
+    if isinstance(value, dict):
+        return {key: (_LONG_AUDIO if key in ("audio", "delta") and isinstance(item, str) and _is_base64(item) else _long_base64(item))
+                for key, item in value.items()}
+    if isinstance(value, list):
+        return [_long_base64(item) for item in value]
+    return value
+
+
+_LONG_AUDIO = base64.b64encode(bytes(range(256)) * 12).decode()
+
+
+def _is_base64(text: str) -> bool:
+    try:
+        base64.b64decode(text, validate=True)
+    except ValueError:
+        return False
+    return True
+
+
+def _objects(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], dict]]:
+    found = [(path, value)] if isinstance(value, dict) else []
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found.extend(_objects(item, (*path, key)))
+    return found
+
+
+def _more_mutations(event: dict, data: Any) -> dict:
+    """Changes the property family does not make: an unknown member (at the top or below), an
+    integer written as a float, base64 broken, a string made long."""
+    mutant = json.loads(json.dumps(event))
+    objects = _objects(mutant)
+    path, target = data.draw(st.sampled_from(objects), label="object")
+    kind = data.draw(st.sampled_from(["unknown-member", "float-integer", "bad-base64", "long-string"]), label="change")
+    if kind == "unknown-member":
+        target[data.draw(st.sampled_from(["obfuscation", "phase", "x:y", "é"]), label="name")] = data.draw(
+            st.one_of(st.text(max_size=6), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False, allow_infinity=False),
+                      st.just({"a": 1}), st.just([1, "b:c"])), label="value")
+    elif kind == "float-integer":
+        for key, item in target.items():
+            if type(item) is int:
+                target[key] = float(item)
+                break
+    elif kind == "bad-base64":
+        for key, item in target.items():
+            if isinstance(item, str) and key in ("audio", "delta"):
+                target[key] = item + data.draw(st.sampled_from(["=", "A", "!", "A==="]), label="tail")
+                break
+    else:
+        for key, item in target.items():
+            if isinstance(item, str) and key != "type":
+                target[key] = item * 50 + "ü:" * 30
+                break
+    return mutant
+
+
+# --- comparing -----------------------------------------------------------------------------------
+
+
+def _full(text: str, direction: str, dialect: str) -> verdicts.Verdict:
+    """The full path: decode, the models, the duplicate-member search; no fast path at all."""
+    if dialect == "ga":
+        return verdicts._judge(text, direction)  # type: ignore[arg-type]
+    profile = dialects.get(dialect)
+    return verdicts._judge_text(text, lambda value: verdicts._dialect_value(value, direction, profile))  # type: ignore[arg-type]
+
+
+def _facts(verdict: verdicts.Verdict) -> tuple[Any, ...]:
+    return verdict.verdict, verdict.type, verdict.direction, verdict.errors, verdict.unknown_fields, verdict.note
+
+
+def agree(text: str | bytes, direction: str, dialect: str = "ga") -> tuple[verdicts.Verdict, Any]:
+    """Assert that the fast path proves only what the full path finds valid, with the same type
+    and unknown members, and that ``judge`` as a whole gives the full path's verdict."""
+    full = _full(text, direction, dialect)
+    proof = fastpath.valid_type(text, direction, dialect)
+    if proof is not None:
+        event_type, unknown = (proof, ()) if isinstance(proof, str) else proof
+        assert full.verdict == "valid", (proof, full, text)
+        assert event_type == full.type, (proof, full)
+        assert tuple((u.path, u.type) for u in full.unknown_fields) == tuple((verdicts.child("$", name), kind) for name, kind in unknown), (proof, full)
+    if dialect == "ga":
+        assert _facts(judge(text, direction)) == _facts(full), text  # type: ignore[arg-type]
+        fast_pydantic = verdicts._judge_valid_pydantic(text, direction)
+        if fast_pydantic is not None:
+            assert _facts(fast_pydantic) == _facts(full), text
+    else:
+        whole = judge(text, direction, dialect)  # type: ignore[arg-type]
+        assert (whole.verdict, whole.type, whole.errors, whole.unknown_fields) == (full.verdict, full.type, full.errors, full.unknown_fields), text
+    return full, proof
+
+
+def agree_on_value(value: Any, direction: str, dialect: str = "ga") -> None:
+    """The same for an event already decoded (what the session checker judges)."""
+    full = judge_value(value, direction) if dialect == "ga" else verdicts._dialect_value(value, direction, dialects.get(dialect))  # type: ignore[arg-type]
+    proof = fastpath.valid_value_type(value, direction, dialect)
+    if proof is not None:
+        event_type, unknown = (proof, ()) if isinstance(proof, str) else proof
+        assert (full.verdict, full.type) == ("valid", event_type), (proof, full)
+        assert tuple((u.path, u.type) for u in full.unknown_fields) == tuple((verdicts.child("$", name), kind) for name, kind in unknown)
+
+
+def _direction(event_type: str) -> str:
+    return "client" if event_type in CLIENT_EVENT_MODELS else "server"
+
+
+# --- GA: every event type ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("event_type", sorted(GA_MODELS))
+def test_valid_events_get_the_full_paths_verdict(event_type: str) -> None:
+    direction = _direction(event_type)
+    proved = []
+
+    @_QUIET
+    @given(_events(GA_MODELS[event_type]), st.sampled_from(SPELLINGS), st.sampled_from([direction, "auto"]))
+    def check(event: dict, style: str, asked: str) -> None:
+        text = spell(_long_base64(event) if style == "long-base64" else event, style)
+        full, proof = agree(text, asked)
+        assert full.verdict == "valid", full
+        agree(text.encode(), asked)
+        agree_on_value(event, asked)
+        if style != "escaped-colons":
+            proved.append(proof is not None)
+
+    check()
+    if event_type in GA_FULLY and proved:
+        assert all(proved), f"the fast path left {proved.count(False)} of {len(proved)} valid {event_type} events to pydantic"
+
+
+@pytest.mark.parametrize("event_type", sorted(GA_MODELS))
+def test_invalid_events_get_the_full_paths_verdict(event_type: str) -> None:
+    direction = _direction(event_type)
+
+    @_QUIET
+    @given(_events(GA_MODELS[event_type]), st.data(), st.sampled_from(SPELLINGS))
+    def check(event: dict, data: Any, style: str) -> None:
+        mutant = _mutate(event, data)[0] if data.draw(st.booleans(), label="family's mutation") else _more_mutations(event, data)
+        text = spell(_long_base64(mutant) if style == "long-base64" else mutant, style)
+        agree(text.encode(), direction)
+        agree(text, "auto")
+        agree_on_value(mutant, direction)
+
+    check()
+
+
+@pytest.mark.parametrize("event_type", sorted(GA_MODELS))
+def test_a_repeated_member_is_never_proved(event_type: str) -> None:
+    direction = _direction(event_type)
+
+    @_QUIET
+    @given(_events(GA_MODELS[event_type]), st.data(), st.sampled_from(SPELLINGS))
+    def check(event: dict, data: Any, style: str) -> None:
+        path, target = data.draw(st.sampled_from(_objects(event)), label="object")
+        if not target:
+            return
+        member = data.draw(st.sampled_from(sorted(target)), label="member")
+        decoy = data.draw(st.one_of(st.just(target[member]), st.text(max_size=5), st.just("a:b"), st.just("\u003a"), st.integers()), label="decoy")
+        text = spell(event, style, repeat=(path, member, decoy))
+        full, proof = agree(text.encode(), direction)
+        assert proof is None and full.verdict != "valid", (text, full)
+
+    check()
+
+
+# --- the dialects ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dialect", OTHER_DIALECTS)
+@pytest.mark.parametrize("direction", ["client", "server"])
+def test_dialect_events_get_the_full_paths_verdict(dialect: str, direction: str) -> None:
+    profile = dialects.get(dialect)
+    models = profile.models(direction)
+
+    @settings(_QUIET, max_examples=settings().max_examples * 4)
+    @given(st.sampled_from(sorted(models)).flatmap(lambda name: _events(models[name])), st.data(), st.sampled_from(SPELLINGS))
+    def check(event: dict, data: Any, style: str) -> None:
+        kind = data.draw(st.sampled_from(["valid", "mutated", "more", "repeated"]), label="kind")
+        if kind == "mutated":
+            event = _mutate(event, data)[0]
+        elif kind == "more":
+            event = _more_mutations(event, data)
+        repeat = None
+        if kind == "repeated":
+            path, target = data.draw(st.sampled_from(_objects(event)), label="object")
+            if target:
+                repeat = (path, data.draw(st.sampled_from(sorted(target)), label="member"), "a:b")
+        text = spell(_long_base64(event) if style == "long-base64" else event, style, repeat)
+        full, proof = agree(text.encode(), direction, dialect)
+        if repeat is not None:
+            assert proof is None and full.verdict != "valid"
+        agree_on_value(event, direction, dialect)
+
+    check()
+
+
+# --- hostile inputs -------------------------------------------------------------------------------
+
+DELTA = '{"type":"response.output_text.delta","event_id":"event_1","response_id":"resp_1","item_id":"item_1","output_index":0,"content_index":0,"delta":%s}'
+AUDIO = '{"type":"response.output_audio.delta","event_id":"event_1","response_id":"resp_1","item_id":"item_1","output_index":0,"content_index":0,"delta":"%s"}'
+SPEECH = '{"type":"input_audio_buffer.speech_started","event_id":"event_1","audio_start_ms":%s,"item_id":"item_1"}'
+HOSTILE: dict[str, bytes] = {
+    "duplicate-type": b'{"type":"input_audio_buffer.cleared","type":"input_audio_buffer.cleared","event_id":"e"}',
+    "duplicate-with-escaped-colon": (DELTA % '"\\u003a","delta":"\\u003a"').encode(),
+    "duplicate-balanced-by-escaped-colons": (DELTA % '"x","delta":"\\u003a\\u003a"').encode(),
+    "duplicate-unknown-member": (DELTA % '"x","obfuscation":"a","obfuscation":"b"').encode(),
+    "duplicate-in-nested-item": b'{"type":"conversation.item.added","event_id":"e","item":{"type":"message","role":"user","role":"user","content":[]}}',
+    "duplicate-audio-delta": (AUDIO % ("QUFB" * 1000)).encode().replace(b'"delta":', b'"delta":"QUFB","delta":', 1),
+    "nan": (SPEECH % "NaN").encode(),
+    "infinity": (SPEECH % "Infinity").encode(),
+    "huge-number": (SPEECH % "1e400").encode(),
+    "float-for-integer": (SPEECH % "1000.0").encode(),
+    "big-integer": (SPEECH % ("9" * 40)).encode(),
+    "boolean-for-integer": (SPEECH % "true").encode(),
+    "negative-zero": (SPEECH % "-0").encode(),
+    "deep-nesting-in-unknown": (SPEECH % "1").encode()[:-1] + b',"x":' + b"[" * 300 + b"]" * 300 + b"}",
+    "deeper-nesting": b"[" * 100_000 + b"]" * 100_000,
+    "huge-string": (DELTA % json.dumps("ä:" * 2_000_000)).encode(),
+    "huge-audio": (AUDIO % ("QUFB" * 2_000_000)).encode(),
+    "audio-not-base64": (AUDIO % ("QUF" + "B" * 5000)).encode(),
+    "audio-with-escaped-slash": (AUDIO % ("QU\\/B" * 1000)).encode(),
+    "audio-then-member": (AUDIO % ("QUFB" * 1000)).encode()[:-1] + b',"obfuscation":"x"}',
+    "invalid-utf8": (DELTA % '"caf\xc3"').encode("latin-1"),
+    "invalid-utf8-in-audio": (AUDIO % ("QUFB" * 1000)).encode()[:-3] + b'\xff"}',
+    "lone-surrogate": (DELTA % '"\\ud800"').encode(),
+    "nul-stand-in-elsewhere": (AUDIO % ("QUFB" * 1000)).encode().replace(b'"item_1"', b'"\\u0000"'),
+    "bom": b"\xef\xbb\xbf" + (SPEECH % "1").encode(),
+    "trailing-garbage": (SPEECH % "1").encode() + b" x",
+    "two-documents": (SPEECH % "1").encode() * 2,
+    "empty": b"",
+    "whitespace": b"  \n",
+    "array": b"[]",
+    "string": b'"input_audio_buffer.cleared"',
+    "no-type": b'{"event_id":"e"}',
+    "beta-name": b'{"type":"response.audio.delta","event_id":"e","response_id":"r","item_id":"i","output_index":0,"content_index":0,"delta":""}',
+    "client-event-as-server": b'{"type":"input_audio_buffer.clear","event_id":"e"}',
+    "colon-in-key": b'{"type":"input_audio_buffer.cleared","event_id":"e","a:b":"c:d"}',
+    "escaped-colon-in-unknown": b'{"type":"input_audio_buffer.cleared","event_id":"e","x":"\\u003a"}',
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+@pytest.mark.parametrize("direction", ["server", "auto"])
+def test_hostile_inputs_get_the_full_paths_verdict(name: str, direction: str) -> None:
+    full, proof = agree(HOSTILE[name], direction)
+    if name.startswith("duplicate") or name in ("nan", "infinity", "deeper-nesting", "invalid-utf8", "invalid-utf8-in-audio", "lone-surrogate", "bom",
+                                               "trailing-garbage", "two-documents", "empty", "whitespace", "deep-nesting-in-unknown"):
+        assert proof is None and full.verdict in ("invalid", "not-json"), full
+
+
+def test_the_long_routes_are_the_ones_taken() -> None:
+    """The hostile and spelled inputs above reach every route: a long audio delta is proved in
+    place, a long transcript through the long decoder, and an unknown member learned once is
+    held by the struct from then on."""
+    audio = (AUDIO % ("QUFB" * 1000)).encode()
+    decoder = fastpath._DECODERS["ga"]["server"]
+    assert fastpath._valid_excised(audio, decoder) == "response.output_audio.delta"
+    long_text = (DELTA % json.dumps("ü" * 3000)).encode()
+    assert fastpath._valid_excised(long_text, decoder) is None
+    assert fastpath.valid_type(long_text, "server") == "response.output_text.delta"
+    with_unknown = (DELTA % '"x","obfuscation":"abc"').encode()
+    assert fastpath.valid_type(with_unknown, "server") == ("response.output_text.delta", (("obfuscation", "string"),))
+    shape = fastpath._SHAPES[fastpath.tables().structs["server"]["response.output_text.delta"]]
+    assert "obfuscation" in shape.learned_names
+    assert fastpath.valid_type(with_unknown, "server") == ("response.output_text.delta", (("obfuscation", "string"),))
+    assert fastpath.valid_type((DELTA % '"x","obfuscation":7').encode(), "server") == ("response.output_text.delta", (("obfuscation", "integer"),))
