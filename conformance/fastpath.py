@@ -570,6 +570,23 @@ class _Tables:
         #: The decoders before anything was learned: for an event whose unknown member is not of
         #: the type learned (``"obfuscation": 7``), which the learned struct refuses.
         self.unlearned = dict(self.decoders)
+        #: The structs before anything was learned, for the same reason (the dict routes).
+        self.unlearned_structs = {direction: dict(structs) for direction, structs in self.structs.items()}
+
+    def convert(self, value: dict, direction: str, event_type: Any) -> Any:
+        """``value`` as its event type's struct, learned or, when a learned member has another
+        JSON type in it, unlearned; ``None`` when it has no struct or the struct refuses it."""
+        if type(event_type) is not str:
+            return None
+        for structs in (self.structs[direction], self.unlearned_structs[direction]):
+            struct = structs.get(event_type)
+            if struct is None:
+                return None
+            try:
+                return msgspec.convert(value, struct)
+            except msgspec.ValidationError:
+                continue
+        return None
 
     def _build_decoders(self) -> None:
         for direction, structs in self.structs.items():
@@ -817,15 +834,10 @@ def _valid_long(data: bytes | str, direction: str, table: _Tables) -> Proof | No
         return None
     if type(value) is not dict:
         return None
-    event_type = value.get("type")
-    struct = table.structs[direction].get(event_type) if type(event_type) is str else None
-    if struct is None:
+    event = table.convert(value, direction, value.get("type"))
+    if event is None:
         return None
-    try:
-        event = msgspec.convert(value, struct)
-    except msgspec.ValidationError:
-        return None
-    shape = _SHAPES[struct]
+    shape = _SHAPES[type(event)]
     if shape.checker is not None:
         try:
             shape.checker(event)
@@ -843,14 +855,10 @@ def valid_value_type(value: Any, direction: str, dialect: str = "ga") -> Proof |
     table = _TABLES.get(dialect) or tables(dialect)
     if table is None:
         return None
-    struct = table.structs[direction].get(event_type) if type(event_type) is str else None
-    if struct is None:
+    event = table.convert(value, direction, event_type)
+    if event is None:
         return None
-    try:
-        event = msgspec.convert(value, struct)
-    except msgspec.ValidationError:
-        return None
-    shape = _SHAPES[struct]
+    shape = _SHAPES[type(event)]
     if shape.checker is not None:
         try:
             shape.checker(event)

@@ -336,7 +336,7 @@ def test_the_long_routes_are_the_ones_taken() -> None:
     place, a long transcript through the long decoder, and an unknown member learned once is
     held by the struct from then on."""
     audio = (AUDIO % ("QUFB" * 1000)).encode()
-    decoder = fastpath._DECODERS["ga"]["server"]
+    decoder = fastpath.tables().decoders["server"]
     assert fastpath._valid_excised(audio, decoder) == "response.output_audio.delta"
     long_text = (DELTA % json.dumps("ü" * 3000)).encode()
     assert fastpath._valid_excised(long_text, decoder) is None
@@ -347,3 +347,17 @@ def test_the_long_routes_are_the_ones_taken() -> None:
     assert "obfuscation" in shape.learned_names
     assert fastpath.valid_type(with_unknown, "server") == ("response.output_text.delta", (("obfuscation", "string"),))
     assert fastpath.valid_type((DELTA % '"x","obfuscation":7').encode(), "server") == ("response.output_text.delta", (("obfuscation", "integer"),))
+
+
+def test_a_learned_member_of_another_type_is_proved_on_every_route() -> None:
+    """Once a struct holds a learned member as a string, an event where that member is a number
+    is still proved, with its own type, on the short route, the long route and from a value."""
+    learned = (DELTA % '"x","proof_note":"abc"').encode()
+    assert fastpath.valid_type(learned, "server") == ("response.output_text.delta", (("proof_note", "string"),))
+    other = DELTA % '"x","proof_note":7'
+    expected = ("response.output_text.delta", (("proof_note", "integer"),))
+    # The long route and the value route first: the short route would teach the struct the integer.
+    assert fastpath.valid_type((other + " " * fastpath.LONG).encode(), "server") == expected
+    assert fastpath.valid_value_type(json.loads(other), "server") == expected
+    assert fastpath.valid_type(other.encode(), "server") == expected
+    agree(other + " " * fastpath.LONG, "server")
