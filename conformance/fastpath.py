@@ -573,9 +573,11 @@ class _Tables:
         #: The structs before anything was learned, for the same reason (the dict routes).
         self.unlearned_structs = {direction: dict(structs) for direction, structs in self.structs.items()}
 
-    def convert(self, value: dict, direction: str, event_type: Any) -> Any:
-        """``value`` as its event type's struct, learned or, when a learned member has another
-        JSON type in it, unlearned; ``None`` when it has no struct or the struct refuses it."""
+    def convert(self, value: dict, direction: str) -> Any:
+        """A decoded event as its type's struct, learned or, when a learned member has another
+        JSON type in it, unlearned, with the models' own checks passed; ``None`` when it has no
+        struct or either refuses it."""
+        event_type = value.get("type")
         if type(event_type) is not str:
             return None
         for structs in (self.structs[direction], self.unlearned_structs[direction]):
@@ -583,9 +585,10 @@ class _Tables:
             if struct is None:
                 return None
             try:
-                return msgspec.convert(value, struct)
+                event = msgspec.convert(value, struct)
             except msgspec.ValidationError:
                 continue
+            return event if _passes_checks(event) else None
         return None
 
     def _build_decoders(self) -> None:
@@ -660,6 +663,18 @@ _UNDECODABLE = (ValueError, RecursionError) if msgspec is None else (msgspec.Dec
 _DECODERS: dict[str, dict[str, Any]] = {}
 
 
+def _passes_checks(event: Any) -> bool:
+    """Whether a decoded struct passes the models' own after-validators (base64) its struct carries."""
+    checker = _SHAPES[type(event)].checker
+    if checker is None:
+        return True
+    try:
+        checker(event)
+    except _REFUSALS:
+        return False
+    return True
+
+
 def valid_type(data: bytes | str, direction: str, dialect: str = "ga") -> Proof | None:
     """Prove ``data`` a valid event of ``direction`` (``client``, ``server`` or ``auto``): its
     :data:`Proof`, or ``None`` when not proved, which says nothing either way."""
@@ -685,7 +700,7 @@ def valid_type(data: bytes | str, direction: str, dialect: str = "ga") -> Proof 
         except _UNDECODABLE:
             return None
     shape = _SHAPES[type(event)]
-    if shape.checker is not None:
+    if shape.checker is not None:  # _passes_checks, inline: this runs once per event
         try:
             shape.checker(event)
         except _REFUSALS:
@@ -834,16 +849,10 @@ def _valid_long(data: bytes | str, direction: str, table: _Tables) -> Proof | No
         return None
     if type(value) is not dict:
         return None
-    event = table.convert(value, direction, value.get("type"))
+    event = table.convert(value, direction)
     if event is None:
         return None
-    shape = _SHAPES[type(event)]
-    if shape.checker is not None:
-        try:
-            shape.checker(event)
-        except _REFUSALS:
-            return None
-    return _with_unknown(data, value, event, shape, decoding.count_colons(data))
+    return _with_unknown(data, value, event, _SHAPES[type(event)], decoding.count_colons(data))
 
 
 def valid_value_type(value: Any, direction: str, dialect: str = "ga") -> Proof | None:
@@ -851,20 +860,14 @@ def valid_value_type(value: Any, direction: str, dialect: str = "ga") -> Proof |
     no text, so no question of repeated members."""
     if type(value) is not dict:
         return None
-    event_type = value.get("type")
     table = _TABLES.get(dialect) or tables(dialect)
     if table is None:
         return None
-    event = table.convert(value, direction, event_type)
+    event = table.convert(value, direction)
     if event is None:
         return None
-    shape = _SHAPES[type(event)]
-    if shape.checker is not None:
-        try:
-            shape.checker(event)
-        except _REFUSALS:
-            return None
-    unknown = value.keys() - shape.members
+    event_type = value["type"]
+    unknown = value.keys() - _SHAPES[type(event)].members
     if not unknown:
         return event_type  # type: ignore[no-any-return]
     return (event_type, tuple((name, _json_type(item)) for name, item in value.items() if name in unknown))

@@ -16,7 +16,7 @@ one report, the same as a serial run's (records are sorted by check id).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 import pytest
@@ -43,6 +43,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--dialect", default=None, choices=DIALECTS, help="the protocol dialect to judge under (default: the implementation's own, ga for most)")
 
 
+@pytest.hookimpl(tryfirst=True)  # before Hypothesis's own, which loads --hypothesis-profile
 def pytest_configure(config: pytest.Config) -> None:
     try:
         from . import profiles
@@ -275,7 +276,7 @@ def _for_controller(run: ConformanceRun) -> dict:
         "implementation": {**run.adapter.describe(), "dialect": run.dialect},
         "strict": run.strict,
         "baseline": baseline,
-        "records": [[r.id, r.family, r.event_type, r.level, r.outcome, r.message, r.source] for r in run.records],
+        "records": [astuple(record) for record in run.records],
     }
 
 

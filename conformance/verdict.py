@@ -76,7 +76,7 @@ def judge(data: bytes | str, direction: Direction | Literal["auto"] = "auto", di
     when one is given, with GA's fast path untouched when none is."""
     if dialect is not None:
         return _judge_under(data, direction, dialect)
-    proved = fastpath.valid_type(data, direction)
+    proved = fastpath.valid_type(data, direction)  # _judge_valid_fast, inline: one call less per event
     if proved is not None:
         return _proved_valid(proved, data)
     return _judge_valid_pydantic(data, direction) or _judge(data, direction)
@@ -187,30 +187,29 @@ _PROVED_FACTS: dict[str, tuple[Direction, str | None, type[Model]]] = {
 
 
 def _judge(data: bytes | str, direction: Direction | Literal["auto"]) -> Verdict:
-    try:
-        value = decoding.decode(data)
-    except decoding.NotJSON as reason:
-        return Verdict("not-json", errors=(FieldError(ROOT, "a JSON document", str(reason)),))
-    verdict = judge_value(value, direction)
-    duplicate = decoding.find_duplicate_key(data, value)
-    if duplicate is None:
-        return verdict
-    path, key = duplicate
-    problem = FieldError(child(path, key), "member names unique within an object", f"{key!r} appears more than once; the last one was used")
-    kind: VerdictKind = "invalid" if verdict.verdict == "valid" else verdict.verdict
-    return Verdict(kind, verdict.type, verdict.direction, (problem, *verdict.errors), verdict.unknown_fields, verdict.note)
+    return _judge_text(data, lambda value: judge_value(value, direction))
 
 
-def judge_value(value: Any, direction: Direction | Literal["auto"] = "auto", dialect: str | None = None) -> Verdict:
-    """Judge an already decoded event (under ``dialect``, when one is given)."""
-    if dialect is not None:
-        return _value_under(value, direction, dialect)
+def _not_an_event(value: Any) -> Verdict | None:
+    """The verdict on a decoded value that is not an object with a string ``type``, whatever
+    the dialect; ``None`` for one that is."""
     if not isinstance(value, dict):
         return Verdict("invalid", errors=(FieldError(ROOT, "a JSON object (an event)", describe(value)),))
     event_type = value.get("type")
     if not isinstance(event_type, str):
         got = "absent" if "type" not in value else describe(event_type)
         return Verdict("invalid", errors=(FieldError("$.type", "a string naming the event type", got),))
+    return None
+
+
+def judge_value(value: Any, direction: Direction | Literal["auto"] = "auto", dialect: str | None = None) -> Verdict:
+    """Judge an already decoded event (under ``dialect``, when one is given)."""
+    if dialect is not None:
+        return _value_under(value, direction, dialect)
+    shapeless = _not_an_event(value)
+    if shapeless is not None:
+        return shapeless
+    event_type = value["type"]
 
     found = _direction_of(event_type) if direction == "auto" else direction
     model = _MODELS[found].get(event_type) if found else None
@@ -344,12 +343,10 @@ def _judge_text(data: bytes | str, judging: Any) -> Verdict:
 
 def _dialect_value(value: Any, direction: Direction | Literal["auto"], dialect: Any) -> Verdict:
     """:func:`judge_value` with one dialect's models."""
-    if not isinstance(value, dict):
-        return Verdict("invalid", errors=(FieldError(ROOT, "a JSON object (an event)", describe(value)),))
-    event_type = value.get("type")
-    if not isinstance(event_type, str):
-        got = "absent" if "type" not in value else describe(event_type)
-        return Verdict("invalid", errors=(FieldError("$.type", "a string naming the event type", got),))
+    shapeless = _not_an_event(value)
+    if shapeless is not None:
+        return shapeless
+    event_type = value["type"]
     found = dialect.direction_of(event_type) if direction == "auto" else direction
     model = dialect.models(found).get(event_type) if found else None
     if model is None:

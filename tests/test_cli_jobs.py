@@ -143,9 +143,11 @@ def test_the_command_line_takes_jobs_and_prints_the_summary(recordings: list[Pat
                          capture_output=True, text=True, timeout=120, check=False)
     assert run.stdout == expected + summary(counts) + "\n"
     assert run.returncode == 1
-    refused = subprocess.run([sys.executable, "-m", "conformance.cli", "validate", "--jobs", "-1", str(recordings[0])],
-                             capture_output=True, text=True, timeout=60, check=False)
-    assert refused.returncode == 2
+    for command in ("validate", "session"):
+        refused = subprocess.run([sys.executable, "-m", "conformance.cli", command, "--jobs", "-1", str(recordings[0])],
+                                 capture_output=True, text=True, timeout=60, check=False)
+        assert refused.returncode == 2
+        assert "--jobs must be 0 (one per core) or more" in refused.stderr
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Iterator
 from functools import partial
@@ -18,7 +17,7 @@ from ..protocol.names import TRANSPORTS
 from ..sessions.findings import LEVELS
 from ..sessions.rules import SessionResult, check_transcript
 from ..sessions.transcript import SUFFIX, open_transcript
-from . import EXIT_FAILED, EXIT_OK
+from . import EXIT_FAILED, EXIT_OK, jobs
 from .validate import summary
 
 
@@ -38,7 +37,7 @@ def register(commands: Any) -> None:
                          "response still open at the end is incomplete, not broken")
     session.add_argument("--dialect", choices=DIALECTS, help="the protocol dialect the sessions speak; overrides the transcript header "
                          "(frames are judged under it, and the rules apply its ordering differences)")
-    session.add_argument("--jobs", type=int, default=1, metavar="N",
+    session.add_argument("--jobs", type=jobs, default=1, metavar="N",
                          help="check N transcripts at a time in N processes (0: one per core); a transcript is one session, "
                          "read in order by one process; the output is the same, in input order (default: 1)")
     session.set_defaults(run=run)
@@ -51,10 +50,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     files = transcripts(args.paths)
     if not files:
         parser.error(f"no {SUFFIX} transcripts under {', '.join(map(str, args.paths))}")
-    if args.jobs < 0:
-        parser.error("--jobs must be 0 (one per core) or more")
     check = partial(_check, transport=args.transport, excerpt=args.excerpt, dialect=args.dialect)
-    results = in_order(check, files, args.jobs or os.cpu_count() or 1)
+    results = in_order(check, files, args.jobs)
     conforms = (_write_json if args.format == "json" else _write_text)(results, sys.stdout)
     return EXIT_OK if conforms else EXIT_FAILED
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Any
 from .. import bulk, payloads
 from ..verdict import VERDICTS
 from ..protocol.dialects import NAMES as DIALECTS
-from . import EXIT_FAILED, EXIT_OK
+from . import EXIT_FAILED, EXIT_OK, jobs
 
 
 def register(commands: Any) -> None:
@@ -34,7 +33,7 @@ def register(commands: Any) -> None:
     validate.add_argument("--dialect", choices=DIALECTS, default=None,
                           help="judge under this protocol dialect (default: GA); each verdict then names its dialect, and an event that "
                           "is valid under another dialect says so")
-    validate.add_argument("--jobs", type=int, default=1, metavar="N",
+    validate.add_argument("--jobs", type=jobs, default=1, metavar="N",
                           help="judge in N processes (0: one per core): files, and large files in pieces cut at line boundaries; "
                           "the output is the same, in input order (default: 1)")
     validate.set_defaults(run=run)
@@ -44,10 +43,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     missing = [str(path) for path in args.paths if not path.exists()]
     if missing:
         parser.error(f"no such file or directory: {', '.join(missing)}")
-    if args.jobs < 0:
-        parser.error("--jobs must be 0 (one per core) or more")
-    jobs = args.jobs or os.cpu_count() or 1
-    counts = bulk.validate(payloads.expand(args.paths), sys.stdout, direction=args.direction, fmt=args.format, dialect=args.dialect, jobs=jobs)
+    counts = bulk.validate(payloads.expand(args.paths), sys.stdout, direction=args.direction, fmt=args.format, dialect=args.dialect, jobs=args.jobs)
     if args.format == "text":
         print(summary(counts))
     return EXIT_OK if counts["valid"] == sum(counts.values()) and counts else EXIT_FAILED

@@ -68,7 +68,7 @@ from ..implementations.live import (
 from ..jsonpath import MISSING, lookup
 from ..live.scripted_server import Reply, Script, Step
 from ..sessions.transcript import Frame, open_transcript
-from ..verdict import judge
+from ..verdict import judge_value
 
 FAMILY = "wire"
 
@@ -232,7 +232,7 @@ def replies(e: Events) -> tuple[Reply, ...]:
 
     def session_updated(frame: Frame) -> list[Any]:
         merged = _merge(copy.deepcopy(state["session"]), frame.event.get("session") or {})
-        if judge(json.dumps({"type": "session.updated", "event_id": "event_x", "session": merged}), "server").ok:
+        if judge_value({"type": "session.updated", "event_id": "event_x", "session": merged}, "server").ok:
             state["session"] = merged
         return [e("session.updated", session=copy.deepcopy(state["session"]))]
 
@@ -353,11 +353,7 @@ def _absolute(run: ScenarioRun, frame: Frame) -> float:
 
 def _odd_frame(run: ScenarioRun) -> Frame | None:
     """The frame the script labelled as the odd one, as sent."""
-    assert run.session is not None
-    for step, frame in zip(_steps_of(run), run.session.sent):
-        if step.label == "the odd frame":
-            return frame
-    return None
+    return _sent_labelled(run, "the odd frame")
 
 
 def _steps_of(run: ScenarioRun) -> tuple[Step, ...]:
@@ -501,7 +497,7 @@ def _audio_after(run: ScenarioRun, odd: Frame) -> int:
     for frame in run.session.connection.frames:
         if frame.line < odd.line or frame.dir != "server" or not frame.has_event:
             continue
-        if frame.event_type == "response.output_audio.delta" and frame.event.get("item_id") == "item_w1" and judge(json.dumps(frame.event), "server").ok:
+        if frame.event_type == "response.output_audio.delta" and frame.event.get("item_id") == "item_w1" and judge_value(frame.event, "server").ok:
             total += len(base64.b64decode(frame.event["delta"]))
         if frame.event_type == "response.done":
             break
@@ -540,7 +536,7 @@ def error_surfaced(scenario: WireScenario, run: ScenarioRun) -> Result:
 def _describe_odd(frame: Frame) -> str:
     if frame.raw is not None:
         return "a frame that is not JSON"
-    verdict = judge(json.dumps(frame.event), "server")
+    verdict = judge_value(frame.event, "server")
     if verdict.verdict == "valid" and frame.event_type == "error":
         return "a recoverable error"
     if verdict.verdict == "valid":

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .adapter import Direction, Parsed
-from .broken import _event_type
+from .broken import BreaksOneBehaviour, _event_type
 from .dialect_reference import DialectReferenceAdapter
 
 Json = Any
@@ -33,20 +33,11 @@ class BrokenDialect:
         return _BrokenDialectAdapter(self)
 
 
-class _BrokenDialectAdapter(DialectReferenceAdapter):
+class _BrokenDialectAdapter(BreaksOneBehaviour, DialectReferenceAdapter):
     def __init__(self, broken: BrokenDialect) -> None:
         super().__init__(broken.dialect)
         self.broken = broken
         self.name = f"broken:{broken.name}"  # type: ignore[misc]
-
-    def parse(self, direction: Direction, text: str) -> Parsed:
-        if self.broken.parse:
-            return self.broken.parse(super(), direction, text)  # type: ignore[arg-type]
-        return super().parse(direction, text)
-
-    def build_client(self, event: dict[str, Any]) -> str:
-        sent = super().build_client(event)
-        return json.dumps(self.broken.send(json.loads(sent))) if self.broken.send else sent
 
 
 def _value(text: str) -> Any:

@@ -18,8 +18,6 @@ from functools import cache
 from typing import Any
 
 from ..protocol import dialects
-from ..sessions.transcript import Frame
-from ..verdict import judge_value
 from .audio import Format, format_of
 from .reference_server import Event, RealtimeSession
 
@@ -49,25 +47,8 @@ class DialectSession(RealtimeSession):
 
     # --- what comes in --------------------------------------------------------------------------
 
-    async def handle(self, frame: Frame) -> None:
-        if not frame.has_event or not isinstance(frame.event, dict):
-            await super().handle(frame)
-            return
-        event = frame.event
-        event_id = event.get("event_id") if isinstance(event.get("event_id"), str) else None
-        verdict = judge_value(event, "client", self.dialect)
-        if verdict.verdict in ("unknown-type", "beta-name"):
-            await self.on_unknown_type(event, event_id)
-            return
-        if verdict.verdict != "valid":
-            await self.on_invalid(event, event_id, verdict.errors[0])
-            return
-        ga = self.profile.to_ga(event, "client")
-        handler = getattr(self, "on_" + str(ga.get("type")).replace(".", "_"), None)
-        if handler is None:
-            await self.on_unknown_type(event, event_id)
-            return
-        await handler(ga, event_id)
+    def as_ga(self, event: Event) -> Event:
+        return self.profile.to_ga(event, "client")  # type: ignore[no-any-return]
 
     async def on_unknown_type(self, event: Event, event_id: str | None) -> None:
         kind = event.get("type")

@@ -237,15 +237,26 @@ class RealtimeSession:
             return
         event = frame.event
         event_id = event.get("event_id") if isinstance(event, dict) and isinstance(event.get("event_id"), str) else None
-        verdict = judge_value(event, "client")
+        verdict = judge_value(event, "client", self.dialect)
         if verdict.verdict in ("unknown-type", "beta-name"):
             await self.on_unknown_type(event, event_id)
             return
         if verdict.verdict != "valid":
             await self.on_invalid(event, event_id, verdict.errors[0])
             return
-        handler = getattr(self, "on_" + verdict.type.replace(".", "_"))  # type: ignore[union-attr]
-        await handler(event, event_id)
+        ga = self.as_ga(event)
+        handler = getattr(self, "on_" + str(ga.get("type")).replace(".", "_"), None)
+        if handler is None:  # a dialect's own client event GA has no handler for
+            await self.on_unknown_type(event, event_id)
+            return
+        await handler(ga, event_id)
+
+    #: The dialect spoken on the wire; ``None``: GA (:class:`.dialect_server.DialectSession` sets it).
+    dialect: str | None = None
+
+    def as_ga(self, event: Event) -> Event:
+        """A valid client event as the GA event the handlers read."""
+        return event
 
     async def on_unknown_type(self, event: Event, event_id: str | None) -> None:
         kind = event.get("type")
