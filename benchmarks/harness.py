@@ -2,7 +2,7 @@
 
   property family   every property check (ci profile: 25 deterministic examples each) against the
                     reference in process, then against the same reference behind the harness
-                    protocol (``python -m conformance.implementations.harness_protocol reference``),
+                    protocol (``python -m conformance.adapters.harness_host reference``),
                     so that the only difference is the process boundary
   round trips       one parse request's latency, one at a time and with many in flight
                     (``StdioAdapter.parse_many``), for the Python harness, the JavaScript example
@@ -25,12 +25,12 @@ from typing import Any
 
 from conformance import profiles
 from conformance.detection import all_checks, run
-from conformance.implementations.adapter import Adapter
-from conformance.implementations.reference import ReferenceAdapter
-from conformance.implementations.stdio import StdioAdapter
+from conformance.adapters.adapter import Adapter
+from conformance.implementations.reference.adapter import ReferenceAdapter
+from conformance.adapters.stdio import StdioAdapter
 
 HARNESSES = Path(__file__).resolve().parents[1] / "harnesses"
-PYTHON_HARNESS = [sys.executable, "-m", "conformance.implementations.harness_protocol", "reference"]
+PYTHON_HARNESS = [sys.executable, "-m", "conformance.adapters.harness_host", "reference"]
 EVENT = json.dumps({"type": "input_audio_buffer.speech_started", "event_id": "event_1", "audio_start_ms": 1000, "item_id": "item_1"})
 ROUND_TRIPS = 2000
 

@@ -14,15 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .implementations.adapter import Adapter, Capability, Direction, NotImplementedCapability, Parsed
+from .adapters.adapter import DEFAULT_CALL_TIMEOUT, Adapter, Capability, Direction, ImplementationFailed, NotApplicable, NotImplementedCapability, Parsed
 from .protocol.names import EVENT_TRANSPORTS
 
 Level = Literal["MUST", "SHOULD", "INFO"]
 LEVELS: tuple[Level, ...] = ("MUST", "SHOULD", "INFO")
-
-#: Seconds an implementation may take for one call before the check fails as hanging.
-DEFAULT_CALL_TIMEOUT = 10.0
-
 
 @dataclass(frozen=True)
 class Result:
@@ -48,10 +44,6 @@ class Check:
     event_type: str | None = None
     #: Where the check's input comes from (a fixture file, a scenario), for failure messages.
     source: str = ""
-
-
-class NotApplicable(Exception):
-    """The check does not concern this implementation; the message says why."""
 
 
 def not_applicable(check: Check, adapter: Adapter) -> str | None:
@@ -81,10 +73,6 @@ def run_check(check: Check, driver: Driver) -> tuple[bool | None, str, bool]:
     except ImplementationFailed as crash:
         return False, str(crash), True
     return result.passed, result.message, True
-
-
-class ImplementationFailed(Exception):
-    """The implementation crashed or hung inside a call; the message says which and how."""
 
 
 class Driver:

@@ -10,8 +10,8 @@ from typing import Any
 
 from .checks import Check, Driver, Result, run_check
 from .families import corpus, properties, sessions, snapshots
-from .implementations.adapter import Adapter
-from .implementations.broken import BROKEN, Broken
+from .adapters.adapter import Adapter
+from .broken.parsers import BROKEN, Broken
 
 FAMILIES = ("corpus", "snapshot", "property", "session")
 
@@ -102,7 +102,7 @@ def server_matrix(catalogue: Iterable[object] | None = None, scenarios: Iterable
     import asyncio
 
     from .families.probe import SCENARIOS, SCENARIOS_BY_ID, probe
-    from .implementations.broken_servers import BROKEN_SERVERS
+    from .broken.servers import BROKEN_SERVERS
     from .live.probe import Limits, Target
     from .live.reference_server import ServerOptions
 
@@ -120,7 +120,7 @@ def client_matrix(catalogue: Iterable[object] | None = None, scenarios: Iterable
     """Play the wire scenarios (all by default; each once per client) against each broken client
     (the whole catalogue by default)."""
     from .families import wire
-    from .implementations.broken_clients import BROKEN_CLIENTS
+    from .broken.clients import BROKEN_CLIENTS
 
     chosen = [wire.SCENARIOS_BY_ID[name] for name in scenarios] if scenarios is not None else list(wire.SCENARIOS)
     checks = wire.checks(chosen)
@@ -148,7 +148,7 @@ def render_clients(rows: list[LiveRow]) -> str:
 
 # --- dialects: each dialect's corpus and sessions against the broken dialect implementations ---------
 # A broken dialect implementation is that dialect's reference with one departure
-# (implementations/broken_dialects.py); its row counts the failing checks of its own dialect's
+# (broken/dialects.py); its row counts the failing checks of its own dialect's
 # corpus and session families, and it is *detected as catalogued* when every check it names fails.
 
 DIALECT_FAMILIES = ("corpus", "session")
@@ -171,7 +171,7 @@ class DialectRow:
 
 
 def dialect_matrix(catalogue: Iterable[object] | None = None, timeout: float = 0.5) -> list[DialectRow]:
-    from .implementations.broken_dialects import BROKEN_DIALECTS
+    from .broken.dialects import BROKEN_DIALECTS
 
     rows = []
     for broken in catalogue if catalogue is not None else BROKEN_DIALECTS:

@@ -22,16 +22,14 @@ from pathlib import Path
 import pytest
 
 from .checks import DEFAULT_CALL_TIMEOUT, Check, Driver, run_check
-from .implementations import AdapterLoadError, load_adapter
-from .implementations.adapter import Adapter
-from .implementations.dialect_reference import DialectReferenceAdapter
-from .implementations.reference import ReferenceAdapter
+from .adapters import AdapterLoadError, load_adapter
+from .adapters.adapter import Adapter
+from .adapters.registry import baseline_path
+from .implementations.reference.dialects import DialectReferenceAdapter
+from .implementations.reference.adapter import ReferenceAdapter
 from .protocol.dialects import NAMES as DIALECTS
 from .outcomes import Baseline, decide
-from .reports.json import CheckRecord, document, write
-
-BASELINES = Path(__file__).resolve().parent / "implementations" / "baselines"
-
+from .records import CheckRecord, document, write
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("realtime-conformance", "OpenAI Realtime protocol conformance")
@@ -102,7 +100,7 @@ class ConformanceRun:
         option = self.config.getoption("baseline")
         if option is None and not shipped:
             return None
-        path = (BASELINES / f"{name}.json") if option is None else (Path(option) if option else None)
+        path = baseline_path(name) if option is None else (Path(option) if option else None)
         if path is None or (option is None and not path.exists()):
             return None
         try:

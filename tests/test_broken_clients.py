@@ -8,8 +8,8 @@ import pytest
 
 from conformance.detection import client_matrix, render_clients, run
 from conformance.families import wire
-from conformance.implementations.broken_clients import BROKEN_CLIENTS, BROKEN_CLIENTS_BY_NAME
-from conformance.implementations.reference import ReferenceAdapter
+from conformance.broken.clients import BROKEN_CLIENTS, BROKEN_CLIENTS_BY_NAME
+from conformance.implementations.reference.adapter import ReferenceAdapter
 
 CHECKS = {check.id: check for check in wire.checks()}
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from conformance.detection import all_checks, matrix, render, run
-from conformance.implementations.broken import BROKEN
-from conformance.implementations.reference import ReferenceAdapter
+from conformance.broken.parsers import BROKEN
+from conformance.implementations.reference.adapter import ReferenceAdapter
 
 from .cli import run as run_command
 

@@ -10,7 +10,7 @@ import pytest
 
 from conformance.detection import render_servers, server_matrix
 from conformance.families.probe import SCENARIOS_BY_ID, check_ids, probe
-from conformance.implementations.broken_servers import BROKEN_SERVERS, BROKEN_SERVERS_BY_NAME, BrokenServer
+from conformance.broken.servers import BROKEN_SERVERS, BROKEN_SERVERS_BY_NAME, BrokenServer
 from conformance.live.probe import Limits, Target
 from conformance.live.reference_server import ReferenceServer, ServerOptions
 

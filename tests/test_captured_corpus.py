@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from conformance import corpus
 from conformance.corpus import drift
 from conformance.corpus.fixtures import Fixture
 from conformance.jsonpath import steps

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.implementations.broken_servers import BROKEN_SERVERS_BY_NAME
+from conformance.broken.servers import BROKEN_SERVERS_BY_NAME
 from conformance.live.reference_server import ReferenceServer, ServerOptions
 from conformance.sessions.transcript import open_transcript
 

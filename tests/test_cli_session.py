@@ -3,7 +3,6 @@ hostile transcripts that must get findings and verdicts, never a crash, in flat 
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path

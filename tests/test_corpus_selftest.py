@@ -12,7 +12,7 @@ import jsonschema
 
 from conformance import corpus, judge_value
 from conformance.families import corpus as corpus_family
-from conformance.implementations.reference import ReferenceAdapter
+from conformance.implementations.reference.adapter import ReferenceAdapter
 from conformance.checks import Driver
 from conformance.protocol.names import SERVER_EVENT_TYPES
 from conformance.schema import SHIPPED_SCHEMAS

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from conformance.detection import dialect_checks, dialect_matrix, render_dialects, run
-from conformance.implementations.broken_dialects import BROKEN_DIALECTS
-from conformance.implementations.dialect_reference import DialectReferenceAdapter
+from conformance.broken.dialects import BROKEN_DIALECTS
+from conformance.implementations.reference.dialects import DialectReferenceAdapter
 
 
 def test_the_catalogue_has_a_defect_at_each_dialects_seams() -> None:

@@ -18,7 +18,7 @@ from conformance.checks import Driver
 from conformance.corpus import hygiene
 from conformance.detection import run
 from conformance.families import corpus as corpus_family
-from conformance.implementations.dialect_reference import DialectReferenceAdapter
+from conformance.implementations.reference.dialects import DialectReferenceAdapter
 from conformance.protocol.dialects import NAMES
 from conformance.schema import SHIPPED_SCHEMAS
 

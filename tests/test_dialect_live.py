@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from conformance.families.probe import SCENARIOS
-from conformance.live import dialect_probe
+from conformance.families import dialect_probe
 from conformance.live.probe import Limits, Target
 from conformance.live.reference_server import ReferenceServer, ServerOptions
 from conformance.live.scripted_server import Script, ScriptedServer, Step

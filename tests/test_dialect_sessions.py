@@ -13,7 +13,7 @@ import pytest
 from conformance.corpus import hygiene
 from conformance.detection import run
 from conformance.families import sessions as session_family
-from conformance.implementations.dialect_reference import DialectReferenceAdapter
+from conformance.implementations.reference.dialects import DialectReferenceAdapter
 from conformance.protocol.dialects import NAMES
 from conformance.sessions.mutate import Mutation, mutations
 from conformance.sessions.rules import check_transcript

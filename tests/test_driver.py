@@ -7,8 +7,8 @@ import time
 import pytest
 
 from conformance.checks import Driver, ImplementationFailed
-from conformance.implementations.adapter import Capability, NotImplementedCapability, Parsed
-from conformance.implementations.reference import ReferenceAdapter
+from conformance.adapters.adapter import Capability, NotImplementedCapability, Parsed
+from conformance.implementations.reference.adapter import ReferenceAdapter
 
 
 class Sleepy(ReferenceAdapter):

@@ -15,10 +15,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conformance.implementations.adapter import Capability
-from conformance.implementations.harness_protocol import (
+from conformance.adapters.adapter import Capability
+from conformance.adapters.harness_protocol import (
     PROTOCOL_VERSION,
-    REQUESTS,
     Accepted,
     Built,
     Dumped,
@@ -27,14 +26,13 @@ from conformance.implementations.harness_protocol import (
     Rejected,
     ReplyProblem,
     Started,
-    answer,
     capability,
     capability_name,
     read_reply,
     schema,
-    serve,
 )
-from conformance.implementations.reference import ReferenceAdapter
+from conformance.adapters.harness_host import REQUESTS, answer, serve
+from conformance.implementations.reference.adapter import ReferenceAdapter
 from conformance.schema import SHIPPED_SCHEMAS
 
 from .cli import run
@@ -97,7 +95,7 @@ def _check_replies(replies: list[dict]) -> dict[int, dict]:
 
 
 def test_the_python_end_answers_every_request_within_the_schema() -> None:
-    replies = _check_replies(_conversation_with([sys.executable, "-m", "conformance.implementations.harness_protocol", "reference"]))
+    replies = _check_replies(_conversation_with([sys.executable, "-m", "conformance.adapters.harness_host", "reference"]))
     assert replies[0]["implementation"]["name"] == "reference" and replies[0]["version"] == PROTOCOL_VERSION
     assert replies[1]["outcome"] == "accepted" and replies[1]["event_type"] == "input_audio_buffer.speech_started"
     assert replies[2]["wire"] == json.loads(SPEECH_STARTED)

@@ -14,7 +14,7 @@ import pytest
 from conformance.corpus import hygiene
 from conformance.families.probe import COMMON, SCENARIOS, SCENARIOS_BY_ID, check_ids, contained, judge_run, probe
 from conformance.live.probe import Limits, Target, parse_header, play, public_url
-from conformance.live.proxy_under_test import FIDELITY_SCENARIO
+from conformance.families.proxy import FIDELITY_SCENARIO
 from conformance.live.reference_server import RealtimeSession, ReferenceServer, ServerOptions
 from conformance.live.server import Connection, LiveServer
 
@@ -155,7 +155,7 @@ def test_header_values_never_reach_a_transcript_or_a_message(tmp_path: Path) -> 
 
 
 def test_an_expectation_a_server_may_legitimately_miss_stops_the_script_without_failing_runs() -> None:
-    from conformance.implementations.broken_servers import BROKEN_SERVERS_BY_NAME
+    from conformance.broken.servers import BROKEN_SERVERS_BY_NAME
 
     with nothing_left_behind(), BROKEN_SERVERS_BY_NAME["deaf-vad"].server(ServerOptions(pace=0.05)) as server:
         results = results_of(server.url, ["server-vad"], Limits(timeout=1, settle=0.1))

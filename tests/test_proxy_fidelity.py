@@ -17,16 +17,15 @@ from websockets.exceptions import ConnectionClosed
 
 from conformance.families.probe import SCENARIOS_BY_ID
 from conformance.live.probe import Limits, Target
-from conformance.live.proxy_under_test import (
+from conformance.families.proxy import (
     FIDELITY_SCENARIO,
     UNKNOWN_CLIENT_TYPE,
     UNKNOWN_SERVER_TYPE,
     FidelityUpstream,
-    LiteLLM,
     forwarded,
-    litellm_config,
     probe_through,
 )
+from conformance.implementations.litellm_proxy.launcher import LiteLLM, litellm_config
 from conformance.live.reference_server import ReferenceServer, ServerOptions
 from conformance.live.server import Connection, LiveServer
 from conformance.sessions.transcript import Frame

@@ -24,7 +24,7 @@ def run_cli(*args: str) -> tuple[int, str, str]:
     return done.code, done.out, done.err
 
 MYLIB = '''
-from conformance.implementations.reference import ReferenceAdapter
+from conformance.implementations.reference.adapter import ReferenceAdapter
 
 
 def _without(wire, event_type, member):

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from conformance.reports import html, inputs, matrix, reading
-from conformance.reports.json import CheckRecord
+from conformance.records import CheckRecord
 
 from .test_report_runs import real_runs
 

@@ -31,7 +31,7 @@ SLICE = (
 )
 
 BROKEN_MODULE = '''
-from conformance.implementations.broken import BROKEN
+from conformance.broken.parsers import BROKEN
 
 def by_name(name):
     return lambda: next(b for b in BROKEN if b.name == name).adapter()

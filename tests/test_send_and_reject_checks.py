@@ -11,8 +11,8 @@ import uuid
 from conformance.checks import Driver
 from conformance.detection import all_checks, run
 from conformance.families.roundtrip import NULL_EQUALS_ABSENT, sends_unchanged, without_nulls
-from conformance.implementations.adapter import Parsed
-from conformance.implementations.reference import ReferenceAdapter
+from conformance.adapters.adapter import Parsed
+from conformance.implementations.reference.adapter import ReferenceAdapter
 
 CHECKS = all_checks(("corpus", "snapshot"))
 

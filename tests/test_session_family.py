@@ -13,9 +13,9 @@ import pytest
 from conformance.checks import Driver, run_check
 from conformance.detection import all_checks, matrix, run
 from conformance.families import sessions
-from conformance.implementations.adapter import Parsed
-from conformance.implementations.broken import BROKEN_BY_NAME
-from conformance.implementations.reference import ReferenceAdapter
+from conformance.adapters.adapter import Parsed
+from conformance.broken.parsers import BROKEN_BY_NAME
+from conformance.implementations.reference.adapter import ReferenceAdapter
 from conformance.sessions.transcript import parse_text
 
 CHECKS = sessions.checks()

@@ -1,5 +1,5 @@
 """The stdio adapter: an implementation behind a harness process. Deliberately broken harness
-processes (``conformance.implementations.broken_harnesses``) fail exactly the checks of the requests
+processes (``conformance.broken.harnesses``) fail exactly the checks of the requests
 they break, every other check still passing; a hung process is killed and restarted, not leaked;
 a harness that never gets going stops the run with a clear message."""
 
@@ -19,14 +19,14 @@ import pytest
 
 from conformance.checks import Driver, ImplementationFailed, run_check
 from conformance.detection import all_checks, matrix, render
-from conformance.implementations import stdio
-from conformance.implementations.broken_harnesses import BROKEN_HARNESSES, BY_NAME, UNSTARTABLE
-from conformance.implementations.registry import AdapterLoadError, load_adapter
-from conformance.implementations.stdio import HarnessFailed, StdioAdapter
+from conformance.adapters import stdio
+from conformance.broken.harnesses import BROKEN_HARNESSES, BY_NAME, UNSTARTABLE
+from conformance.adapters.registry import AdapterLoadError, load_adapter
+from conformance.adapters.stdio import HarnessFailed, StdioAdapter
 
 HARNESSES = Path(__file__).resolve().parents[1] / "harnesses"
 EXAMPLE_JS = HARNESSES / "example-js" / "harness.mjs"
-PYTHON_REFERENCE = [sys.executable, "-m", "conformance.implementations.harness_protocol", "reference"]
+PYTHON_REFERENCE = [sys.executable, "-m", "conformance.adapters.harness_host", "reference"]
 CHECKS = all_checks(("corpus", "snapshot"))
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
 
@@ -113,9 +113,9 @@ def test_a_missing_capability_comes_from_the_start_reply(tmp_path) -> None:
     harness = tmp_path / "client_only.py"
     harness.write_text(textwrap.dedent("""
         import sys
-        from conformance.implementations.adapter import Capability
-        from conformance.implementations.harness_protocol import serve
-        from conformance.implementations.reference import ReferenceAdapter
+        from conformance.adapters.adapter import Capability
+        from conformance.adapters.harness_host import serve
+        from conformance.implementations.reference.adapter import ReferenceAdapter
 
         class ClientOnly(ReferenceAdapter):
             name = "client-only"

@@ -6,15 +6,17 @@ application, is not judged on it."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from conformance.checks import Driver, run_check
 from conformance.corpus import hygiene
 from conformance.families import wire
-from conformance.implementations import live
-from conformance.implementations.adapter import Adapter
-from conformance.implementations.reference import ReferenceAdapter
+from conformance.adapters import registry
+from conformance.adapters import wire as live
+from conformance.adapters.adapter import Adapter
+from conformance.implementations.reference.adapter import ReferenceAdapter
 from conformance.verdict import judge
 
 ODD_VERDICTS = {
@@ -110,6 +112,8 @@ def test_behaviour_left_to_the_application_does_not_apply_and_a_missing_action_i
 
 
 def test_a_wire_adapter_that_cannot_load_fails_the_checks(monkeypatch) -> None:
-    monkeypatch.setitem(live.WIRE_BUILT_IN, "broken-install", "conformance.implementations.no_such_module:Nothing")
+    shipped = registry.built_in()
+    broken = registry.Implementation("broken-install", None, "conformance.implementations.no_such_module:Nothing", Path("."))
+    monkeypatch.setattr(registry, "built_in", lambda: {**shipped, "broken-install": broken})
     passed, message, applicable = run_check(wire.checks()[0], Driver(_Named("broken-install")))
     assert (passed, applicable) == (False, True) and "cannot be loaded" in message

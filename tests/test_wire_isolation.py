@@ -13,10 +13,11 @@ import time
 from pathlib import Path
 
 from conformance.families import wire
-from conformance.implementations.broken_clients import BROKEN_CLIENTS_BY_NAME
-from conformance.implementations.live import AppStep, Settings, WireAdapter, WireClient, run_scenario
-from conformance.implementations.wire_agents_js import DriverClient
-from conformance.live.reference_client import ReferenceClient, ReferenceWireAdapter
+from conformance.broken.clients import BROKEN_CLIENTS_BY_NAME
+from conformance.adapters.wire import AppStep, Settings, WireAdapter, WireClient
+from conformance.live.wire_runner import run_scenario
+from conformance.implementations.agents_realtime_js.wire import DriverClient
+from conformance.implementations.reference.wire import ReferenceClient, ReferenceWireAdapter
 
 FAKE_DRIVER = Path(__file__).parent / "data" / "wire_fake_driver.py"
 CONNECT = wire.SCENARIOS_BY_ID["connect"]

@@ -20,4 +20,4 @@ def jobs(text: str) -> int:
         raise argparse.ArgumentTypeError("--jobs must be 0 (one per core) or more")
     return count or os.cpu_count() or 1
 
-MODULES: tuple[str, ...] = ("validate", "schema", "baseline", "matrix", "fixture", "report", "serve", "probe", "session", "record", "detect")
+MODULES: tuple[str, ...] = ("validate", "schema", "baseline", "matrix", "fixture", "report", "serve", "probe", "proxy", "session", "record", "detect")

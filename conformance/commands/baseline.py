@@ -61,12 +61,12 @@ def shipped_ledger() -> str:
     from ..detection import all_checks, dialect_checks
     from ..families import probe, wire
     from ..outcomes import Baseline, ledger
-    from ..pytest_plugin import BASELINES
+    from ..adapters.registry import built_in
 
     levels: dict[str, Any] = {check.id: check.level for check in [*all_checks().values(), *wire.checks()]}
     levels.update(probe.levels())
     levels.update({check.id: check.level for check in dialect_checks().values()})
-    baselines = [Baseline.load(path) for path in sorted(BASELINES.glob("*.json"))]
-    # The proxy fidelity checks are all MUST (conformance/live/proxy_under_test.py).
+    baselines = [Baseline.load(implementation.baseline) for implementation in built_in().values() if implementation.baseline.exists()]
+    # The proxy fidelity checks are all MUST (conformance/families/proxy.py).
     levels.update({check_id: "MUST" for baseline in baselines for check_id in baseline.known_failures if check_id.startswith("proxy/")})
     return ledger(baselines, levels)

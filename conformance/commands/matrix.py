@@ -45,7 +45,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
         if adapter_families:
             print()
-        from ..implementations.broken_servers import BROKEN_SERVERS, BROKEN_SERVERS_BY_NAME
+        from ..broken.servers import BROKEN_SERVERS, BROKEN_SERVERS_BY_NAME
 
         unknown = [name for name in args.broken_server or () if name not in BROKEN_SERVERS_BY_NAME]
         if unknown:
@@ -73,11 +73,11 @@ def _adapters(families: tuple[str, ...], examples: int, harnesses: bool = False)
     # Detection needs one counterexample, not the smallest: skip shrinking to keep the matrix quick.
     settings.register_profile("matrix", max_examples=examples, derandomize=True, deadline=None, database=None, phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
     settings.load_profile("matrix")
-    from ..implementations.broken import BROKEN
+    from ..broken.parsers import BROKEN
 
     catalogue: tuple = BROKEN
     if harnesses:
-        from ..implementations.broken_harnesses import BROKEN_HARNESSES
+        from ..broken.harnesses import BROKEN_HARNESSES
 
         catalogue = (*BROKEN, *BROKEN_HARNESSES)
     rows = matrix(families, catalogue)

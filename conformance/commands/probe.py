@@ -16,9 +16,6 @@ from typing import Any
 from ..protocol.dialects import NAMES as DIALECTS
 from . import EXIT_FAILED, EXIT_OK
 
-BASELINES = Path(__file__).resolve().parents[1] / "implementations" / "baselines"
-
-
 def register(commands: Any) -> None:
     probe = commands.add_parser(
         "probe",
@@ -83,14 +80,14 @@ async def _probe(target: Any, scenarios: list[Any], limits: Any, args: argparse.
     if dialect == "ga":
         settler = Settler(target, baseline, args.strict)
     else:
-        from ..live.dialect_probe import DialectSettler
+        from ..families.dialect_probe import DialectSettler
 
         settler = DialectSettler(target, dialect, baseline, args.strict)
     print(f"probing {target.display_name} ({len(scenarios)} scenario(s), transport timeout {limits.timeout:g} s)" + (f" under {dialect}" if dialect != "ga" else ""))
     if dialect == "ga":
         await probe(target, scenarios, limits, args.record, on_run=show)
     else:
-        from ..live import dialect_probe
+        from ..families import dialect_probe
 
         await dialect_probe.probe(target, scenarios, dialect, limits, args.record, on_run=show)
     print(settler.summary())
@@ -127,6 +124,8 @@ def load_baseline(option: str | None, name: str) -> Any:
     if option == "":
         return None
     if option is None:
-        path = BASELINES / f"{name}.json"
-        return Baseline.load(path) if "/" not in name and path.exists() else None
+        from ..adapters.registry import baseline_path
+
+        path = baseline_path(name)
+        return Baseline.load(path) if path is not None and path.exists() else None
     return Baseline.load(Path(option))

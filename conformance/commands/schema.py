@@ -39,7 +39,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
         return _print(line_schema())
     if args.harness:
-        from ..implementations.harness_protocol import schema as harness_schema
+        from ..adapters.harness_protocol import schema as harness_schema
 
         return _print(harness_schema())
     try:

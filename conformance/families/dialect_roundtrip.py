@@ -12,7 +12,7 @@ from typing import Any
 
 from ..checks import PASS, Driver, Result, fail
 from ..compare import differences, explain
-from ..implementations.adapter import Direction
+from ..adapters.adapter import Direction
 from ..jsonpath import without
 from ..verdict import judge_value
 from .roundtrip import SHOWN, canonical_sent, dump_after_parse, send, volatile_paths, without_nulls

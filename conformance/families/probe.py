@@ -28,7 +28,7 @@ from typing import Any
 from ..checks import PASS, Level, Result, fail
 from ..live.probe import Limits, ProbeRun, Target, play, public_url, scrub_text
 from ..outcomes import Baseline, decide
-from ..reports.json import CheckRecord, document, write
+from ..records import CheckRecord, document, write
 from ..verdict import judge_value
 from .probe_scenarios import SCENARIOS, SCENARIOS_BY_ID, Observed, ProbeScenario, ScenarioCheck, contained, scenario_check
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from .. import generation, judge_value
 from ..checks import PASS, Check, Driver, ImplementationFailed, NotApplicable, Result, fail
-from ..implementations.adapter import Capability, Direction
+from ..adapters.adapter import Capability, Direction
 from ..jsonpath import ROOT, child
 from ..protocol import CLIENT_EVENT_MODELS
 from ..schema import event_types

@@ -20,7 +20,7 @@ from typing import Any
 from .. import judge_value
 from ..checks import PASS, Driver, Result, fail
 from ..compare import differences, explain
-from ..implementations.adapter import Direction
+from ..adapters.adapter import Direction
 from ..jsonpath import MISSING, child, lookup, steps, without
 
 #: How many differences a message lists before it says how many more there are.

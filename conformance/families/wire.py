@@ -2,7 +2,7 @@
 
 Each scenario (permanent id, registered under ``wire_scenarios`` in ``conformance/data/ids.json``)
 is data: the session the scripted server plays, what the application does, and what it configures.
-It runs once per implementation, in isolation (:func:`conformance.implementations.live.run_scenario`),
+It runs once per implementation, in isolation (:func:`conformance.adapters.wire.run_scenario`),
 and its checks, ``wire/<scenario>/<check>``, judge that one run:
 
 * every scenario: ``sends-valid-events`` (MUST: every frame the client sends is a valid GA client
@@ -51,20 +51,10 @@ from typing import Any
 
 from ..checks import PASS, Check, Driver, ImplementationFailed, Level, NotApplicable, Result, fail
 from ..compare import first_difference
-from ..implementations.adapter import Capability, NotImplementedCapability
-from ..implementations.live import (
-    AppStep,
-    ScenarioRun,
-    Settings,
-    Tool,
-    WireAdapter,
-    WireAdapterMissing,
-    WireAdapterUnavailable,
-    run_scenario,
-    seen_audio_bytes,
-    seen_transcript,
-    wire_adapter_for,
-)
+from ..adapters.adapter import Capability, NotImplementedCapability
+from ..adapters.registry import WireAdapterMissing, WireAdapterUnavailable, wire_adapter_for
+from ..adapters.wire import AppStep, Settings, Tool, WireAdapter, seen_audio_bytes, seen_transcript
+from ..live.wire_runner import ScenarioRun, run_scenario
 from ..jsonpath import MISSING, lookup
 from ..live.scripted_server import Reply, Script, Step
 from ..sessions.transcript import Frame, open_transcript

@@ -1,7 +1,7 @@
-"""How the suite reaches an implementation: the adapter protocol, the built-in adapters, and
-loading an adapter by name, entry point or import path."""
+"""The built-in implementations, one folder each: its adapters, its baseline, its pins and a README.
 
-from .adapter import Adapter, Capability, NotImplementedCapability, Parsed
-from .registry import AdapterLoadError, load_adapter
-
-__all__ = ["Adapter", "AdapterLoadError", "Capability", "NotImplementedCapability", "Parsed", "load_adapter"]
+A folder's ``__init__`` declares ``NAME`` (the name ``--realtime-impl`` takes), ``ADAPTER`` and, for
+a client on the wire, ``WIRE`` (``module:attribute`` within the folder); it imports nothing, so that
+the registry (:mod:`conformance.adapters.registry`) can list every implementation without its
+library installed.
+"""

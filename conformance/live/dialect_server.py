@@ -19,7 +19,7 @@ from typing import Any
 
 from ..protocol import dialects
 from .audio import Format, format_of
-from .reference_server import Event, RealtimeSession
+from .reference_session import Event, RealtimeSession
 
 
 class DialectSession(RealtimeSession):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .json import CheckRecord
+from ..records import CheckRecord
 from .markdown import plain
 from .reading import PASSED, UNMET, Report
 

@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from .. import __version__
 from . import inputs, matrix
-from .json import CheckRecord
+from ..records import CheckRecord
 from .reading import NOT_PASSING, Implementation, Report
 
 STYLESHEET = "report.css"

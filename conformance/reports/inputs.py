@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus.fixtures import FIXTURES_ROOT
-from .json import CheckRecord
+from ..records import CheckRecord
 
 DATA_ROOT = FIXTURES_ROOT.parent
 #: Lines shown before and after a transcript's marked line.

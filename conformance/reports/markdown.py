@@ -16,7 +16,7 @@ import re
 from collections import Counter
 
 from . import matrix
-from .json import CheckRecord
+from ..records import CheckRecord
 from .reading import Report
 
 TELLING = 10

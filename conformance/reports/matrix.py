@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .json import CheckRecord
+from ..records import CheckRecord
 from .reading import Report
 
 #: Families grouped by event type; every other family by the second segment of its check ids.

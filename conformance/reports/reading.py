@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from ..checks import LEVELS
+from ..adapters.registry import baseline_path
 from ..outcomes import OUTCOMES, Baseline
-from .json import SCHEMA_VERSION, CheckRecord
+from ..records import SCHEMA_VERSION, CheckRecord
 
 #: Outcomes whose check met its requirement.
 PASSED = frozenset({"pass", "unexpected-pass"})
@@ -22,10 +23,6 @@ PASSED = frozenset({"pass", "unexpected-pass"})
 UNMET = frozenset({"fail", "expected-fail", "not-implemented"})
 #: Outcomes that need a reader's attention: everything but a plain pass.
 NOT_PASSING = frozenset(OUTCOMES) - {"pass"}
-
-
-#: The baselines shipped with this installation (where the pytest plugin finds them by default).
-SHIPPED_BASELINES = Path(__file__).resolve().parents[1] / "implementations" / "baselines"
 
 
 class ReportError(Exception):
@@ -66,7 +63,7 @@ class Report:
         else from the baseline of the same name shipped with this installation, else none."""
         if self._reasons is None:
             self._reasons = {}
-            for candidate in _baseline_candidates(self.baseline):
+            for candidate in _baseline_candidates(self.baseline, self.implementation.name):
                 try:
                     self._reasons = Baseline.load(candidate).known_failures
                 except (OSError, ValueError):
@@ -76,11 +73,12 @@ class Report:
         return self._reasons
 
 
-def _baseline_candidates(named: str | None) -> list[Path]:
+def _baseline_candidates(named: str | None, implementation: str) -> list[Path]:
+    """The file the report names, then the baseline of the implementation shipped with this installation."""
     if not named:
         return []
-    path = Path(named)
-    return [path, SHIPPED_BASELINES / path.name]
+    shipped = baseline_path(implementation)
+    return [Path(named), *([shipped] if shipped is not None else [])]
 
 
 def load(path: Path) -> Report:

@@ -1,5 +1,5 @@
 // Wire driver for @openai/agents-realtime (npm): one application session per process, driven by the
-// suite over stdin/stdout in JSON lines (conformance/implementations/wire_agents_js.py).
+// suite over stdin/stdout in JSON lines (conformance/implementations/agents_realtime_js/wire.py).
 //
 // The suite writes one command per line: {"id": n, "cmd": "connect", "url": ..., "settings": {...}},
 // {"id": n, "cmd": "send_text", "text": ...}, {"id": n, "cmd": "interrupt"}, {"id": n, "cmd": "close"}. The driver answers each with {"id": n, "ok": true, ...} or

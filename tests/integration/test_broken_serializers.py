@@ -9,7 +9,7 @@ from .conftest import baseline, outcomes, write_adapter
 
 DROPS_NULLS = """
 import json
-from conformance.implementations.reference import ReferenceAdapter
+from conformance.implementations.reference.adapter import ReferenceAdapter
 
 def _drop_nulls(value):
     if isinstance(value, dict):
@@ -30,7 +30,7 @@ class Adapter(ReferenceAdapter):
 
 RENAMES = """
 import json
-from conformance.implementations.reference import ReferenceAdapter
+from conformance.implementations.reference.adapter import ReferenceAdapter
 
 def _rename(value):
     if isinstance(value, dict):

@@ -7,8 +7,8 @@ import pytest
 from .conftest import baseline, outcomes, write_adapter
 
 LAX = """
-from conformance.implementations.reference import ReferenceAdapter
-from conformance.implementations.adapter import Parsed
+from conformance.implementations.reference.adapter import ReferenceAdapter
+from conformance.adapters.adapter import Parsed
 
 class Adapter(ReferenceAdapter):
     name = "lax"

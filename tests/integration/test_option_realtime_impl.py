@@ -7,7 +7,7 @@ import pytest
 from .conftest import outcomes, write_adapter
 
 BROKEN_DUMP = """
-from conformance.implementations.reference import ReferenceAdapter
+from conformance.implementations.reference.adapter import ReferenceAdapter
 
 class Adapter(ReferenceAdapter):
     name = "drops-item-id"
@@ -46,7 +46,7 @@ def test_an_import_path_loads_an_adapter_and_a_broken_one_fails_naming_check_and
 
 HANGS_AND_CRASHES = """
 import time
-from conformance.implementations.reference import ReferenceAdapter
+from conformance.implementations.reference.adapter import ReferenceAdapter
 
 class Adapter(ReferenceAdapter):
     name = "unreliable"
@@ -71,8 +71,8 @@ def test_a_hanging_or_crashing_implementation_fails_those_checks_and_the_run_goe
 
 
 MISSING_CLIENT_PARSE = """
-from conformance.implementations.adapter import Capability
-from conformance.implementations.reference import ReferenceAdapter
+from conformance.adapters.adapter import Capability
+from conformance.implementations.reference.adapter import ReferenceAdapter
 
 class Adapter(ReferenceAdapter):
     name = "server-only"
@@ -91,7 +91,7 @@ def test_a_missing_capability_is_not_implemented_and_fails_a_must_check(run_suit
 
 
 CLIENT_LIBRARY = """
-from conformance.implementations.reference import ReferenceAdapter
+from conformance.implementations.reference.adapter import ReferenceAdapter
 
 class Adapter(ReferenceAdapter):
     name = "client-library"
@@ -125,8 +125,8 @@ def test_a_baseline_entry_for_a_check_that_does_not_apply_is_stale(run_suite, py
 def test_adapters_registered_as_entry_points_are_found(monkeypatch) -> None:
     from importlib.metadata import EntryPoint
 
-    from conformance.implementations import registry
+    from conformance.adapters import registry
 
-    fake = EntryPoint(name="acme", value="conformance.implementations.reference:ReferenceAdapter", group=registry.ENTRY_POINT_GROUP)
+    fake = EntryPoint(name="acme", value="conformance.implementations.reference.adapter:ReferenceAdapter", group=registry.ENTRY_POINT_GROUP)
     monkeypatch.setattr(registry, "entry_points", lambda group: [fake] if group == registry.ENTRY_POINT_GROUP else [])
     assert registry.load_adapter("acme").name == "reference"

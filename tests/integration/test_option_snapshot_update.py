@@ -18,7 +18,7 @@ def test_updating_snapshots_from_another_implementation_is_refused(run_suite, py
 def test_a_changed_snapshot_fails_with_the_difference(run_suite, pytester) -> None:
     pytester.makepyfile(
         changed_snapshot="""
-from conformance.implementations.reference import ReferenceAdapter
+from conformance.implementations.reference.adapter import ReferenceAdapter
 
 class Adapter(ReferenceAdapter):
     name = "adds-a-member"

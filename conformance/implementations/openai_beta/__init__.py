@@ -1,0 +1,4 @@
+"""The `openai` Python SDK's beta realtime types and connection, under the beta dialect."""
+
+NAME = "openai-beta"
+ADAPTER = "adapter:OpenAIBetaAdapter"
