@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .adapters.adapter import DEFAULT_CALL_TIMEOUT, Adapter, Capability, Direction, ImplementationFailed, NotApplicable, NotImplementedCapability, Parsed
+from .classes import judge_level
+from .findings import Cause, crashes, hangs
 from .protocol.names import EVENT_TRANSPORTS
 
 Level = Literal["MUST", "SHOULD", "INFO"]
@@ -24,13 +26,18 @@ LEVELS: tuple[Level, ...] = ("MUST", "SHOULD", "INFO")
 class Result:
     passed: bool
     message: str = ""
+    #: Why it failed (:mod:`conformance.findings`); ``None``: the check's own id stands for the cause.
+    cause: Cause | None = None
+    #: The level of this failure when it is lower than the check's (a null on a string member sent
+    #: by a client is SHOULD where other invalid frames are MUST).
+    level: Level | None = None
 
 
 PASS = Result(True)
 
 
-def fail(message: str) -> Result:
-    return Result(False, message)
+def fail(message: str, cause: Cause | None = None, level: Level | None = None) -> Result:
+    return Result(False, message, cause, level)
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,15 @@ class Check:
     event_type: str | None = None
     #: Where the check's input comes from (a fixture file, a scenario), for failure messages.
     source: str = ""
+    #: The features (:data:`conformance.adapters.scope.FEATURES`) a client needs to send its input.
+    sends: frozenset[str] = frozenset()
+    #: The features without which no server sends its input.
+    produced_by: frozenset[str] = frozenset()
+
+    @property
+    def name(self) -> str:
+        """The check's own name, the last part of its id (``parses``, ``round-trip``)."""
+        return self.id.rpartition("/")[2]
 
 
 def not_applicable(check: Check, adapter: Adapter) -> str | None:
@@ -75,6 +91,52 @@ def run_check(check: Check, driver: Driver) -> tuple[bool | None, str, bool]:
     return result.passed, result.message, True
 
 
+@dataclass(frozen=True)
+class Ran:
+    """One check, settled for one implementation: its level for that implementation's class and
+    scope, and what running it gave (``passed`` is ``None`` when it did not run)."""
+
+    passed: bool | None
+    message: str
+    applicable: bool
+    level: Level
+    cause: Cause | None = None
+    #: Whether the check's event type is one the implementation does not use ("not used", INFO).
+    not_used: bool = False
+
+
+def evaluate(check: Check, driver: Driver) -> Ran:
+    """Run ``check`` for ``driver``'s implementation as its class and scope say
+    (:func:`conformance.classes.judge_level`): at its level there, or not at all."""
+    adapter = driver.adapter
+    judged = judge_level(
+        family=check.family, check=check.name, level=check.level, klass=adapter.conformance_class, scope=adapter.scope,
+        event_type=check.event_type, sends=check.sends, produced_by=check.produced_by, name=adapter.name,
+    )
+    if judged.outcome == "not-applicable":
+        return Ran(None, judged.message, False, judged.level)
+    if judged.outcome == "not-implemented":
+        return Ran(None, judged.message, True, judged.level)
+    reason = not_applicable(check, adapter)
+    if reason:
+        return Ran(None, reason, False, judged.level)
+    try:
+        result = check.run(driver)
+    except NotApplicable as why:
+        return Ran(None, str(why), False, judged.level)
+    except NotImplementedCapability as missing:
+        return Ran(None, str(missing), True, judged.level)
+    except ImplementationFailed as crash:
+        return Ran(False, str(crash), True, judged.level, getattr(crash, "cause", None))
+    level = judged.level
+    if not result.passed and result.level is not None and LEVELS.index(result.level) > LEVELS.index(level):
+        level = result.level
+    message = result.message
+    if judged.not_used and not result.passed:
+        message = f"not used: {adapter.name} does not hand {check.event_type} to its application ({message})"
+    return Ran(result.passed, message, True, level, result.cause, judged.not_used)
+
+
 class Driver:
     """An adapter behind a guard: every call runs with a timeout and with its exceptions caught."""
 
@@ -104,12 +166,12 @@ class Driver:
         worker.join(self.timeout)
         if worker.is_alive():
             self.hung = f"{what} did not return within {self.timeout:g} s (hanging)"
-            raise ImplementationFailed(self.hung)
+            raise _failed(self.hung, hangs(what))
         if "error" in box:
             error = box["error"]
             if isinstance(error, (NotImplementedCapability, NotApplicable, ImplementationFailed)):
                 raise error  # an adapter that explains a failure itself (a harness's stderr) keeps its words
-            raise ImplementationFailed(f"{what} raised {type(error).__name__}: {_first_line(error)}") from error
+            raise _failed(f"{what} raised {type(error).__name__}: {_first_line(error)}", crashes(what, type(error).__name__)) from error
         return box["value"]
 
     def parse(self, direction: Direction, text: str) -> Parsed:
@@ -137,6 +199,12 @@ class Driver:
 
     def plays(self, side: str) -> bool:
         return side in self.adapter.sides
+
+
+def _failed(message: str, cause: Cause) -> ImplementationFailed:
+    failure = ImplementationFailed(message)
+    failure.cause = cause  # type: ignore[attr-defined]
+    return failure
 
 
 def _first_line(error: BaseException) -> str:

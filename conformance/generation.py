@@ -133,15 +133,15 @@ class _Compiler:
     def _integer(self, node: dict[str, Any]) -> Any:
         from hypothesis import strategies as st
 
-        return st.integers(min_value=node.get("minimum"), max_value=node.get("maximum"))
+        low, high = _interoperable(node.get("minimum"), node.get("maximum"))
+        return st.integers(min_value=low, max_value=high)
 
     def _number(self, node: dict[str, Any]) -> Any:
         from hypothesis import strategies as st
 
         low, high = node.get("minimum"), node.get("maximum")
-        whole = st.integers(
-            min_value=None if low is None else int(-(-low // 1)), max_value=None if high is None else int(high // 1)
-        )
+        whole_low, whole_high = _interoperable(None if low is None else int(-(-low // 1)), None if high is None else int(high // 1))
+        whole = st.integers(min_value=whole_low, max_value=whole_high)
         return st.one_of(whole, st.floats(min_value=low, max_value=high, allow_nan=False, allow_infinity=False))
 
     def _boolean(self, node: dict[str, Any]) -> Any:
@@ -158,3 +158,13 @@ class _Compiler:
         from hypothesis_jsonschema import from_schema
 
         return from_schema(node)
+
+
+#: RFC 8259 §6: integers in [-(2**53)+1, (2**53)-1] are the ones implementations agree on; no server
+#: sends more. Generated events stay inside, so a library that reads numbers as doubles is not
+#: flagged for what no server sends (the corpus's one big-integer fixture is INFO).
+INTEROPERABLE = 2**53 - 1
+
+
+def _interoperable(low: int | None, high: int | None) -> tuple[int, int]:
+    return max(-INTEROPERABLE, low if low is not None else -INTEROPERABLE), min(INTEROPERABLE, high if high is not None else INTEROPERABLE)

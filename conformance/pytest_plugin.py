@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from .checks import DEFAULT_CALL_TIMEOUT, Check, Driver, run_check
+from .checks import DEFAULT_CALL_TIMEOUT, Check, Driver, evaluate
 from .adapters import AdapterLoadError, load_adapter
 from .adapters.adapter import Adapter
 from .adapters.registry import baseline_path
@@ -29,6 +29,7 @@ from .implementations.reference.dialects import DialectReferenceAdapter
 from .implementations.reference.adapter import ReferenceAdapter
 from .protocol.dialects import NAMES as DIALECTS
 from .outcomes import Baseline, decide
+from .findings import group, headline
 from .records import CheckRecord, document, write
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -85,6 +86,7 @@ class ConformanceRun:
             self._adapter = load_adapter(name)
         except AdapterLoadError as error:
             raise pytest.UsageError(str(error)) from error
+        self._adapter.loaded_as = name  # type: ignore[attr-defined]  # replay hints name it as the user did
         if hasattr(self._adapter, "timeout"):  # an adapter with a clock of its own (a harness process) keeps --call-timeout too
             self._adapter.timeout = self.config.getoption("call_timeout")
         own = getattr(self._adapter, "dialect", "ga")
@@ -108,32 +110,43 @@ class ConformanceRun:
         except (OSError, ValueError) as error:
             raise pytest.UsageError(f"cannot read the baseline {path}: {error}") from error
 
+    def reasons(self) -> dict[str, str]:
+        """The baseline's reason per finding id (and per check id), for the report's findings."""
+        if self.from_workers is not None:
+            return dict(self.from_workers.get("reasons") or {})
+        return self.baseline.reasons() if self._adapter is not None and self.baseline is not None else {}
+
     @property
     def baseline(self) -> Baseline | None:
         self.adapter  # noqa: B018 - loads the baseline with the adapter
         return self._baseline
 
     def settle(self, check: Check) -> None:
-        """Run one check and turn its result into an outcome, a report record and a test result."""
-        known = self.baseline.known_failures if self.baseline else {}
-        listed = check.id in known
+        """Run one check at its level for the implementation's class and scope, and turn its result
+        into an outcome, a report record and a test result."""
+        baseline = self.baseline
+        listed = baseline is not None and check.id in baseline.known_failures
         driver = Driver(self.adapter, self.config.getoption("call_timeout"), failure_expected=listed)
-        passed, message, applicable = run_check(check, driver)
-        outcome, failing = decide(passed=passed, level=check.level, listed=listed, strict=self.strict, applicable=applicable)
+        ran = evaluate(check, driver)
+        cause = ran.cause.id if ran.cause else (check.id if ran.passed is False else "")
+        known = baseline.knows(check.id, cause) if baseline is not None and ran.passed is False else None
+        outcome, failing = decide(passed=ran.passed, level=ran.level, listed=listed if ran.passed is not False else known is not None, strict=self.strict, applicable=ran.applicable)
+        message = ran.message
         if outcome == "unexpected-pass":
-            message = f"passes, but the baseline lists it as a known failure ({known[check.id]!r}): remove the stale entry"
+            message = f"passes, but the baseline lists it as a known failure ({baseline.known_failures[check.id]!r}): remove the stale entry"  # type: ignore[union-attr]
         elif outcome == "not-applicable" and listed:
-            message = f"does not apply ({message}), but the baseline lists it as a known failure ({known[check.id]!r}): remove the stale entry"
-        record = CheckRecord(check.id, check.family, check.event_type, check.level, outcome, message, check.source)
+            message = f"does not apply ({message}), but the baseline lists it as a known failure ({baseline.known_failures[check.id]!r}): remove the stale entry"  # type: ignore[union-attr]
+        impact = ran.cause.impact if ran.cause else ""
+        record = CheckRecord(check.id, check.family, check.event_type, ran.level, outcome, message, check.source, cause if ran.passed is False else "", impact)
         self.records.append(record)
         self._junit(record)
         where = f"\n  input: {check.source}" if check.source else ""
         if failing:
-            pytest.fail(f"{check.id} [{check.level}] {outcome} for {self.adapter.name}: {message}{where}", pytrace=False)
+            pytest.fail(f"{check.id} [{ran.level}] {outcome} for {self.adapter.name}: {message}{where}\n  cause: {cause}", pytrace=False)
         if outcome == "expected-fail":
-            pytest.xfail(f"known departure: {known[check.id]}")
+            pytest.xfail(f"known departure ({cause}): {known}")
         if outcome == "not-implemented":
-            pytest.skip(f"{check.level} check not implemented: {message}")
+            pytest.skip(f"{ran.level} check not implemented: {message}")
         if outcome == "not-applicable":
             pytest.skip(f"not applicable: {message}")
 
@@ -206,7 +219,7 @@ def pytest_report_header(config: pytest.Config) -> str | None:
         return None
     baseline = run.baseline.path if run.baseline else "none"
     dialect = f"; dialect {run.dialect}" if run.dialect != "ga" else ""
-    return f"realtime-conformance: implementation {run.adapter.name} {run.adapter.version}; baseline {baseline}; strict {run.strict}{dialect}"
+    return f"realtime-conformance: implementation {run.adapter.name} {run.adapter.version} (class {run.adapter.conformance_class}); baseline {baseline}; strict {run.strict}{dialect}"
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
@@ -218,7 +231,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         counts[record.outcome] = counts.get(record.outcome, 0) + 1
     terminalreporter.section("realtime conformance")
     described = run.from_workers["implementation"] if run.from_workers else run.adapter.describe()
-    terminalreporter.write_line(f"{described['name']} {described['version']}: " + ", ".join(f"{n} {o}" for o, n in sorted(counts.items())))
+    findings, _ = group(run.records, run.reasons())
+    terminalreporter.write_line(headline(f"{described['name']} {described['version']} ({described.get('class', 'model')})", findings))
+    for finding in findings:
+        if finding.level != "INFO":
+            state = "known" if finding.known else "NEW"
+            terminalreporter.write_line(f"  [{finding.level}] {finding.id} ({state}, {len(finding.checks)} check(s)): {finding.impact}")
+    terminalreporter.write_line("checks: " + ", ".join(f"{n} {o}" for o, n in sorted(counts.items())))
     quiet_failures = [r for r in run.records if r.outcome == "fail" and r.level != "MUST" and not run.strict]
     if quiet_failures:
         terminalreporter.write_line(f"{len(quiet_failures)} SHOULD/INFO check(s) failed without failing the run (see the report, or use --strict)")
@@ -254,12 +273,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     if run.from_workers is not None:
         facts = run.from_workers
-        write(Path(path), document(facts["implementation"], run.records, strict=facts["strict"], baseline=facts["baseline"]))
+        write(Path(path), document(facts["implementation"], run.records, strict=facts["strict"], baseline=facts["baseline"], reasons=facts.get("reasons")))
         return
     if run._adapter is None:
         return
     baseline = str(run.baseline.path) if run.baseline and run.baseline.path else None
-    write(Path(path), document({**run.adapter.describe(), "dialect": run.dialect}, run.records, strict=run.strict, baseline=baseline))
+    write(Path(path), document({**run.adapter.describe(), "dialect": run.dialect}, run.records, strict=run.strict, baseline=baseline, reasons=run.reasons()))
 
 
 # --- pytest-xdist: the workers' records reach the controller ----------------------------------------
@@ -274,6 +293,7 @@ def _for_controller(run: ConformanceRun) -> dict:
         "implementation": {**run.adapter.describe(), "dialect": run.dialect},
         "strict": run.strict,
         "baseline": baseline,
+        "reasons": run.reasons(),
         "records": [astuple(record) for record in run.records],
     }
 

@@ -106,7 +106,7 @@ def test_the_runs_fail_where_the_implementations_are_broken(runs: dict[str, Run]
 
 def test_every_check_names_its_input(runs: dict[str, Run]) -> None:
     report = runs["drops-name"].load()
-    assert report["report_version"] == 2
+    assert report["report_version"] == 3
     families = {check["family"] for check in report["checks"]}
     assert families == {"corpus", "snapshot", "property"}
     assert all(check["source"] for check in report["checks"])

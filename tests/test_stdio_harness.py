@@ -344,16 +344,18 @@ def test_the_detection_matrix_runs_broken_harnesses_and_stops_them() -> None:
 
 
 @needs_node
-def test_the_example_javascript_harness_passes_every_must_check_a_javascript_number_allows() -> None:
+def test_the_example_javascript_harness_passes_every_must_check() -> None:
     adapter = load_adapter(f"stdio:node {EXAMPLE_JS}")
     try:
         assert (adapter.name, adapter.language, adapter.missing) == ("example-js", "javascript", frozenset())
         results = run_all(adapter, CHECKS.values())
     finally:
         adapter.close()
-    must_failures = {i: m for i, (passed, m) in results.items() if not passed and CHECKS[i].level == "MUST"}
-    # JSON.parse reads every number as a double: an integer beyond 2^53 is the one thing it loses.
-    assert must_failures and all("9007199254740993" in message for message in must_failures.values()), must_failures
+    failures = {i: m for i, (passed, m) in results.items() if not passed}
+    assert {i for i in failures if CHECKS[i].level != "INFO"} == set(), failures
+    # JSON.parse reads every number as a double: an integer beyond 2^53 is the one thing it loses,
+    # and that is INFO (RFC 8259 §6 promises interoperability only within ±(2^53-1)).
+    assert failures and all("9007199254740993" in message for message in failures.values()), failures
     assert all(results[i][0] for i in CHECKS if i.startswith("snapshot/"))
 
 

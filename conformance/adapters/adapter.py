@@ -17,6 +17,10 @@ An adapter declares what the library is, so that every family judges it only on 
 * ``nulls_distinct``: whether its application can tell a member the server sent as ``null`` from
   one it left out. Not where the library hands events over as objects read by attribute (both are
   ``None``) and offers no JSON of them: then parse-then-dump checks compare with nulls left out.
+* ``conformance_class`` and ``scope`` (:mod:`.scope`): what kind of implementation it is — a
+  ``model`` of the protocol, a ``client`` an application builds on, a ``server`` or a ``proxy`` —
+  and, for a client, the server events it hands to its application and the features it can send.
+  The class decides what is MUST (:mod:`conformance.classes`);
 * ``language`` and ``dialect``, for reports.
 """
 
@@ -27,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from ..protocol.names import TRANSPORTS, Transport
+from .scope import EVERYTHING, ConformanceClass, Scope
 
 Direction = Literal["client", "server"]
 #: The side of a connection a library plays.
@@ -104,6 +109,10 @@ class Adapter:
     language: ClassVar[str] = "python"
     #: The protocol variant it speaks.
     dialect: ClassVar[str] = "ga"
+    #: What kind of implementation it is; the class decides what is MUST.
+    conformance_class: ClassVar[ConformanceClass] = "model"
+    #: For a client: what it hands to its application and what it can send (all of it by default).
+    scope: ClassVar[Scope] = EVERYTHING
 
     @property
     def version(self) -> str:
@@ -130,4 +139,6 @@ class Adapter:
             "dialect": self.dialect,
             "sides": sorted(self.sides),
             "transports": [transport for transport in TRANSPORTS if transport in self.transports],
+            "class": self.conformance_class,
+            "scope": self.scope.to_json(),
         }

@@ -14,12 +14,13 @@ from . import EXIT_OK
 def register(commands: Any) -> None:
     baseline = commands.add_parser(
         "baseline",
-        help="write an implementation's baseline of known failures from a run's report",
+        help="write an implementation's baseline of known findings from a run's report",
         description="Read a report written with --conformance-report and write the baseline it "
-        "implies: every MUST or SHOULD check that did not pass. Reasons already written in the "
-        "existing baseline (--output) are kept for the entries that remain; new entries get the "
-        "check's message, and the command lists every entry whose reason does not yet name the "
-        "cause and the file and line in the library.",
+        "implies: every MUST or SHOULD finding (one cause, with the checks it explains). Reasons "
+        "already written in the existing baseline (--output) are kept for the findings that remain "
+        "(a baseline of the older per-check format is read too); new findings get their first check's "
+        "message, and the command lists every finding whose reason does not yet name the cause and "
+        "the file and line in the library.",
     )
     baseline.add_argument("report", type=Path, metavar="REPORT", nargs="?")
     baseline.add_argument("--output", type=Path, metavar="PATH", help="baseline file to write (default: print it)")
@@ -44,10 +45,10 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(f"cannot read {args.report} as a conformance report: {error}")
     if args.output:
         baseline.write(args.output)
-        print(f"{args.output}: {len(baseline.known_failures)} known failure(s) of {baseline.implementation}")
+        print(f"{args.output}: {len(baseline.findings)} finding(s) of {baseline.implementation}, explaining {len(baseline.known_failures)} check(s)")
         weak = weak_reasons(baseline)
         if weak:
-            print(f"{len(weak)} entr{'y' if len(weak) == 1 else 'ies'} still need a reason that names the cause and the file and line in the library:", file=sys.stderr)
+            print(f"{len(weak)} finding(s) still need a reason that names the cause and the file and line in the library:", file=sys.stderr)
             for problem in weak:
                 print(f"  {problem}", file=sys.stderr)
     else:

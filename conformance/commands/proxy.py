@@ -81,7 +81,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     print(settler.summary() + f" ({time.monotonic() - started:.0f} s in all)")
     if args.report:
         report = settler.report()
-        report["implementation"].update({"version": version, "language": language})
+        report["implementation"].update({"version": version, "language": language, "class": "proxy"})
         write(args.report, report)
         print(f"report: {args.report}")
     return EXIT_FAILED if settler.failing else EXIT_OK

@@ -28,7 +28,9 @@ import json
 from collections.abc import Callable
 
 from .. import corpus, judge_value
+from ..adapters.scope import features_of, produced_by
 from ..checks import PASS, Check, Driver, Level, Result, fail
+from ..findings import MISTAKES_UNKNOWN, UNKNOWN_IN_KNOWN_CLASS, member, owner
 from ..compare import first_difference
 from ..jsonpath import MISSING, lookup
 from ..protocol.names import BETA_RENAMES
@@ -50,6 +52,7 @@ def checks(fixtures: list[corpus.Fixture] | None = None, errors: list[corpus.Loa
 
 def _check(fixture: corpus.Fixture, name: str, level: Level, run: Callable[[Driver], Result]) -> Check:
     event_type = fixture.payload.get("type") if isinstance(fixture.payload, dict) else None
+    client = fixture.direction == "client"
     return Check(
         id=f"{FAMILY}/{fixture.id}/{name}",
         family=FAMILY,
@@ -57,6 +60,8 @@ def _check(fixture: corpus.Fixture, name: str, level: Level, run: Callable[[Driv
         run=run,
         event_type=event_type if isinstance(event_type, str) else None,
         source=fixture.source,
+        sends=features_of(fixture.payload) if client else frozenset(),
+        produced_by=frozenset() if client else produced_by(fixture.payload),
     )
 
 
@@ -105,10 +110,10 @@ def _unknown_survive(driver: Driver, fixture: corpus.Fixture, text: str, referen
     for unknown in reference.unknown_fields:
         want, got = lookup(fixture.payload, unknown.path), lookup(dumped, unknown.path)
         if got is MISSING:
-            return fail(f"the undocumented member {unknown.path} was dropped")
+            return fail(f"the undocumented member {unknown.path} was dropped", member("loses", owner(fixture.payload, unknown.path, fixture.direction)))
         difference = first_difference(want, got, unknown.path, exact_numbers=False)
         if difference:
-            return fail(f"the undocumented member changed: {difference}")
+            return fail(f"the undocumented member changed: {difference}", member("changes", owner(fixture.payload, unknown.path, fixture.direction)))
     return PASS
 
 
@@ -121,7 +126,7 @@ def _tolerates(driver: Driver, fixture: corpus.Fixture, text: str) -> Result:
     kind = fixture.payload.get("type")
     if parsed.outcome != "accepted" or parsed.event_type in (kind, BETA_RENAMES.get(str(kind))):
         return PASS
-    return fail(f"mistook the {fixture.expect.verdict} event {kind!r} for {parsed.event_type!r}")
+    return fail(f"mistook the {fixture.expect.verdict} event {kind!r} for {parsed.event_type!r}", MISTAKES_UNKNOWN)
 
 
 _KNOWN_TYPES = CLIENT_EVENT_TYPES | SERVER_EVENT_TYPES
@@ -136,7 +141,8 @@ def _not_typed_as_known(driver: Driver, fixture: corpus.Fixture, text: str) -> R
         return PASS
     return fail(
         f"the {fixture.expect.verdict} event {kind!r} came back as an object of the {parsed.model_type} event's class "
-        f"(it reports type {parsed.event_type!r}); code that dispatches on the class misroutes it"
+        f"(it reports type {parsed.event_type!r}); code that dispatches on the class misroutes it",
+        UNKNOWN_IN_KNOWN_CLASS,
     )
 
 
@@ -187,7 +193,7 @@ def _tolerates_under(driver: Driver, fixture: corpus.Fixture, text: str) -> Resu
     kind = fixture.payload.get("type")
     if parsed.outcome != "accepted" or parsed.event_type in _same_event(fixture.protocol, kind):
         return PASS
-    return fail(f"mistook the {fixture.expect.verdict} event {kind!r} for {parsed.event_type!r}")
+    return fail(f"mistook the {fixture.expect.verdict} event {kind!r} for {parsed.event_type!r}", MISTAKES_UNKNOWN)
 
 
 def _not_typed_as_known_under(driver: Driver, fixture: corpus.Fixture, text: str) -> Result:
@@ -203,5 +209,6 @@ def _not_typed_as_known_under(driver: Driver, fixture: corpus.Fixture, text: str
         return PASS
     return fail(
         f"the {fixture.expect.verdict} event {kind!r} came back as an object of the {parsed.model_type} event's class "
-        f"(it reports type {parsed.event_type!r}); code that dispatches on the class misroutes it"
+        f"(it reports type {parsed.event_type!r}); code that dispatches on the class misroutes it",
+        UNKNOWN_IN_KNOWN_CLASS,
     )

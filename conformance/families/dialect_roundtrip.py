@@ -15,7 +15,8 @@ from ..compare import differences, explain
 from ..adapters.adapter import Direction
 from ..jsonpath import without
 from ..verdict import judge_value
-from .roundtrip import SHOWN, canonical_sent, dump_after_parse, send, volatile_paths, without_nulls
+from ..findings import member, owner
+from .roundtrip import SHOWN, canonical_sent, difference_cause, dump_after_parse, send, volatile_paths, without_nulls
 
 
 def lossless(driver: Driver, direction: Direction, payload: dict[str, Any], text: str, dialect: str, ignored: Sequence[str] = ()) -> Result:
@@ -32,10 +33,11 @@ def lossless(driver: Driver, direction: Direction, payload: dict[str, Any], text
         expected, actual = without_nulls(expected), without_nulls(actual)
     found = differences(expected, actual, exact_numbers=False)
     if found:
-        return fail(f"the dump differs at {_places(found)}: {explain(found, shown=SHOWN)}")
+        return fail(f"the dump differs at {_places(found)}: {explain(found, shown=SHOWN)}", difference_cause(found[0], payload, direction))
     retyped = judge_value(dumped, direction, dialect)
     if not retyped.ok:
-        return fail(f"the dump is no longer a valid {dialect} event: " + _errors(retyped))
+        first = retyped.errors[0].path if retyped.errors else "$"
+        return fail(f"the dump is no longer a valid {dialect} event: " + _errors(retyped), member("changes", owner(payload, first, direction), payload.get("type")))
     return PASS
 
 
@@ -47,10 +49,11 @@ def sends_unchanged(driver: Driver, event: dict[str, Any], dialect: str, ignored
     skip = [*volatile_paths(event), *ignored]
     found = differences(without(event, skip), without(canonical_sent(event, sent), skip))
     if found:
-        return fail(f"the sent JSON differs at {_places(found)}: {explain(found, shown=SHOWN)}")
+        return fail(f"the sent JSON differs at {_places(found)}: {explain(found, shown=SHOWN)}", difference_cause(found[0], event, "client", sending=True))
     verdict = judge_value(sent, "client", dialect)
     if not verdict.ok:
-        return fail(f"the sent event is not a valid {dialect} client event: " + _errors(verdict))
+        first = verdict.errors[0].path if verdict.errors else "$"
+        return fail(f"the sent event is not a valid {dialect} client event: " + _errors(verdict), member("sends-changes", owner(event, first, "client"), event.get("type")))
     return PASS
 
 

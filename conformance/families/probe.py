@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..checks import PASS, Level, Result, fail
+from ..findings import Cause, group, headline
 from ..live.probe import Limits, ProbeRun, Target, play, public_url, scrub_text
 from ..outcomes import Baseline, decide
 from ..records import CheckRecord, document, write
@@ -41,7 +42,9 @@ FAMILY = "probe"
 
 def _runs(observed: Observed) -> Result:
     run = observed.run
-    return fail(run.failure_message) if run.failure else PASS
+    if not run.failure:
+        return PASS
+    return fail(run.failure_message, Cause(f"server-fails/{run.failure}", f"the server fails the probe's scenarios ({run.failure}), so clients cannot complete them"))
 
 
 def _events_valid(observed: Observed) -> Result:
@@ -49,12 +52,14 @@ def _events_valid(observed: Observed) -> Result:
         if verdict.verdict in ("invalid", "beta-name", "not-json"):
             error = verdict.errors[0] if verdict.errors else None
             why = f"{error.path}: expected {error.expected}; got {error.got}" if error else verdict.verdict
-            return fail(f"{verdict.type or 'a server frame'} at {observed.run.where(line)} is {verdict.verdict}: {why}")
+            where = f"{verdict.type}:{error.path}" if error else f"{verdict.type or 'frame'}:{verdict.verdict}"
+            return fail(f"{verdict.type or 'a server frame'} at {observed.run.where(line)} is {verdict.verdict}: {why}",
+                        Cause(f"server-sends-invalid/{where}", f"the server sends {verdict.type or 'frames'} that clients following the schema refuse ({why})"))
     for frame in observed.run.server_frames():
         if frame.binary is not None:
-            return fail(f"a binary frame at {observed.run.where(frame.line)}: GA events are JSON text frames")
+            return fail(f"a binary frame at {observed.run.where(frame.line)}: GA events are JSON text frames", Cause("server-sends-binary", "the server sends binary frames, which clients do not read"))
         if frame.raw is not None:
-            return fail(f"a text frame that is not JSON at {observed.run.where(frame.line)}")
+            return fail(f"a text frame that is not JSON at {observed.run.where(frame.line)}", Cause("server-sends-not-json", "the server sends text frames that are not JSON"))
     return PASS
 
 
@@ -62,7 +67,8 @@ def _events_known(observed: Observed) -> Result:
     unknown = [(line, verdict.type) for line, verdict in sorted(observed.verdicts.items()) if verdict.verdict == "unknown-type"]
     if unknown:
         line, kind = unknown[0]
-        return fail(f"{kind!r} at {observed.run.where(line)} is not a GA server event type ({len(unknown)} such frame(s))")
+        return fail(f"{kind!r} at {observed.run.where(line)} is not a GA server event type ({len(unknown)} such frame(s))",
+                    Cause(f"server-sends-unknown/{kind}", f"the server sends {kind}, which no GA client knows"))
     return PASS
 
 
@@ -75,7 +81,8 @@ def _rules(level: str) -> Callable[[Observed], Result]:
             return PASS
         shown = "; ".join(f"[{f.rule}] {f.message}" for f in found[:3])
         more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
-        return fail(f"{len(found)} {level} finding(s) on server frames: {shown}{more}")
+        return fail(f"{len(found)} {level} finding(s) on server frames: {shown}{more}",
+                    Cause(f"breaks-session-rule/{found[0].rule}", f"the server breaks the session rule {found[0].rule} (session-rules.md)"))
 
     return judge
 
@@ -126,6 +133,7 @@ class CheckResult:
     passed: bool
     message: str
     source: str
+    cause: Cause | None = None
 
 
 def judge_run(scenario: ProbeScenario, run: ProbeRun) -> list[CheckResult]:
@@ -137,7 +145,7 @@ def judge_run(scenario: ProbeScenario, run: ProbeRun) -> list[CheckResult]:
             result = check.judge(observed)
         except Exception as error:  # noqa: BLE001 - a surprising event shape fails this check only
             result = fail(f"the check could not read what the server sent: {type(error).__name__}: {error}")
-        results.append(CheckResult(f"{FAMILY}/{scenario.id}/{check.name}", check.level, result.passed, result.message, source))
+        results.append(CheckResult(f"{FAMILY}/{scenario.id}/{check.name}", check.level, result.passed, result.message, source, result.cause))
     return results
 
 
@@ -179,15 +187,18 @@ class Settler:
 
     def settle(self, results: Iterable[Any]) -> list[CheckRecord]:
         """``results``: :class:`CheckResult` s, or anything with their fields (the proxy checks')."""
-        known = self.baseline.known_failures if self.baseline else {}
         settled = []
         for result in results:
-            listed = result.id in known
-            outcome, failing = decide(passed=result.passed, level=result.level, listed=listed, strict=self.strict)
+            cause = getattr(result, "cause", None)
+            cause_id = (cause.id if cause else result.id) if not result.passed else ""
+            listed = self.baseline is not None and result.id in self.baseline.known_failures
+            known = self.baseline.knows(result.id, cause_id) if self.baseline is not None and not result.passed else None
+            outcome, failing = decide(passed=result.passed, level=result.level, listed=listed if result.passed else known is not None, strict=self.strict)
             message = result.message
             if outcome == "unexpected-pass":
-                message = f"passes, but the baseline lists it as a known failure ({known[result.id]!r}): remove the stale entry"
-            record = CheckRecord(result.id, FAMILY, None, result.level, outcome, scrub_text(message, self.target.secrets), result.source)
+                message = f"passes, but the baseline lists it as a known failure ({self.baseline.known_failures[result.id]!r}): remove the stale entry"  # type: ignore[union-attr]
+            impact = cause.impact if cause and not result.passed else ""
+            record = CheckRecord(result.id, FAMILY, None, result.level, outcome, scrub_text(message, self.target.secrets), result.source, cause_id, impact)
             settled.append(record)
             if failing:
                 self.failing.append(record)
@@ -201,7 +212,8 @@ class Settler:
         counts = Counter(record.outcome for record in self.records)
         shown = ", ".join(f"{count} {outcome}" for outcome, count in sorted(counts.items()))
         verdict = f"{len(self.failing)} check(s) fail the run" if self.failing else "no check fails the run"
-        return f"{self.target.display_name}: {shown}; {verdict}"
+        findings, _ = group(self.records, self.baseline.reasons() if self.baseline is not None else None)
+        return f"{headline(self.target.display_name, findings)}; checks: {shown}; {verdict}"
 
     def implementation(self) -> dict[str, Any]:
         return {
@@ -211,12 +223,14 @@ class Settler:
             "dialect": "ga",
             "sides": ["server"],
             "transports": ["websocket"],
+            "class": "server",
             "url": public_url(self.target.url),
         }
 
     def report(self) -> dict[str, Any]:
         path = self.baseline.path if self.baseline is not None else None
-        return document(self.implementation(), self.records, strict=self.strict, baseline=str(path) if path else None)
+        reasons = self.baseline.reasons() if self.baseline is not None else None
+        return document(self.implementation(), self.records, strict=self.strict, baseline=str(path) if path else None, reasons=reasons)
 
     def write(self, path: Path) -> None:
         write(path, self.report())

@@ -18,11 +18,14 @@ most of what an implementation env used to spend its time on.
 from __future__ import annotations
 
 import json
+import shlex
 from typing import Any
 
 from .. import generation, judge_value
-from ..checks import PASS, Check, Driver, ImplementationFailed, NotApplicable, Result, fail
 from ..adapters.adapter import Capability, Direction
+from ..adapters.scope import features_of, produced_by
+from ..checks import PASS, Check, Driver, ImplementationFailed, NotApplicable, Result, fail
+from ..findings import ACCEPTS_INVALID, Cause
 from ..jsonpath import ROOT, child
 from ..protocol import CLIENT_EVENT_MODELS
 from ..schema import event_types
@@ -32,9 +35,9 @@ FAMILY = "property"
 
 
 class _Counterexample(Exception):
-    def __init__(self, message: str, event: Any) -> None:
+    def __init__(self, message: str, event: Any, cause: Cause | None = None) -> None:
         super().__init__(message)
-        self.message, self.event = message, event
+        self.message, self.event, self.cause = message, event, cause
 
 
 def checks() -> list[Check]:
@@ -57,7 +60,20 @@ def _check(event_type: str, name: str, level: Any, direction: Direction, prop: A
         run=lambda driver: _falsify(driver, check_id, prop(driver, direction, event_type)),
         event_type=event_type,
         source=f"events generated from the reference schema of {event_type}",
+        # What every event of the type needs (its own type's features); a generated event that
+        # needs more than a client can send is left out by the property itself (_in_scope).
+        produced_by=produced_by({"type": event_type}) if direction == "server" else frozenset(),
+        sends=features_of({"type": event_type}) if direction == "client" else frozenset(),
     )
+
+
+def _in_scope(driver: Driver, event: dict[str, Any], direction: Direction) -> bool:
+    """Whether a generated event is within a client's scope: one it could send, or one a server
+    sends only after what it could send. Everything is, for every other class."""
+    adapter = driver.adapter
+    if adapter.conformance_class != "client":
+        return True
+    return not adapter.scope.unsendable(features_of(event) if direction == "client" else produced_by(event))
 
 
 def _falsify(driver: Driver, check_id: str, test: Any) -> Result:
@@ -69,10 +85,18 @@ def _falsify(driver: Driver, check_id: str, test: Any) -> Result:
         raise NotApplicable(f"none of the generated {check_id.split('/')[1]} events could be checked against {driver.adapter.name}") from None
     except _Counterexample as found:
         notes = " ".join(getattr(found, "__notes__", []) or [])
-        replay = f"pytest --pyargs conformance --realtime-impl {driver.adapter.name} -k '{check_id}'"
         which = "event (not shrunk: the baseline expects this failure)" if driver.failure_expected else "minimal event"
-        return fail(f"{found.message}\n  {which}: {json.dumps(found.event, ensure_ascii=False)}\n  replay: {replay} (deterministic under the ci profile) {notes}".rstrip())
+        return fail(f"{found.message}\n  {which}: {json.dumps(found.event, ensure_ascii=False)}\n  replay: {replay(driver.adapter, check_id)} (deterministic under the ci profile) {notes}".rstrip(), found.cause)
     return PASS
+
+
+def replay(adapter: Any, check_id: str) -> str:
+    """The command that runs one check again against this implementation, as it was loaded."""
+    spec = getattr(adapter, "loaded_as", None) or adapter.name
+    command = f"pytest --pyargs conformance --realtime-impl {shlex.quote(spec)} -k {shlex.quote(check_id)}"
+    if ":" in spec and not spec.startswith("stdio:"):
+        return f"python -m {command} (python -m puts the current directory on the path, so a local adapter module is found)"
+    return command
 
 
 def _settings(driver: Driver) -> Any:
@@ -101,20 +125,22 @@ def _lossless_property(driver: Driver, direction: Direction, event_type: str) ->
     @settings(report_multiple_bugs=False)
     @given(generation.events(event_type))
     def round_trip(event: dict[str, Any]) -> None:
+        if not _in_scope(driver, event, direction):
+            reject()  # a server sends it only after a feature this client cannot send
         try:
             result = lossless(driver, direction, event, json.dumps(event, ensure_ascii=False))
         except NotApplicable:
             reject()  # this event cannot be dumped by design (e.g. a message item it converts); others can
         except ImplementationFailed as crash:
-            raise _Counterexample(str(crash), event) from None
+            raise _Counterexample(str(crash), event, getattr(crash, "cause", None)) from None
         if not result.passed:
-            raise _Counterexample(result.message, event)
+            raise _Counterexample(result.message, event, result.cause)
 
     return round_trip
 
 
 def _sends_property(driver: Driver, direction: Direction, event_type: str) -> Any:
-    from hypothesis import given
+    from hypothesis import given, reject
 
     driver.require(Capability.BUILD_CLIENT)
     settings = _settings(driver)
@@ -122,12 +148,14 @@ def _sends_property(driver: Driver, direction: Direction, event_type: str) -> An
     @settings(report_multiple_bugs=False)
     @given(generation.events(event_type))
     def sent_unchanged(event: dict[str, Any]) -> None:
+        if not _in_scope(driver, event, direction):
+            reject()  # a feature this client cannot send, by its scope
         try:
             result = sends_unchanged(driver, event)
         except ImplementationFailed as crash:
-            raise _Counterexample(str(crash), event) from None
+            raise _Counterexample(str(crash), event, getattr(crash, "cause", None)) from None
         if not result.passed:
-            raise _Counterexample(result.message, event)
+            raise _Counterexample(result.message, event, result.cause)
 
     return sent_unchanged
 
@@ -148,10 +176,10 @@ def _rejects_property(driver: Driver, direction: Direction, event_type: str) -> 
         try:
             parsed = driver.parse(direction, json.dumps(mutant, ensure_ascii=False))
         except ImplementationFailed as crash:
-            raise _Counterexample(str(crash), mutant) from None
+            raise _Counterexample(str(crash), mutant, getattr(crash, "cause", None)) from None
         if parsed.outcome == "accepted":
             error = verdict.errors[0]
-            raise _Counterexample(f"accepted an invalid event ({change}; {error.path}: expected {error.expected}, got {error.got})", mutant)
+            raise _Counterexample(f"accepted an invalid event ({change}; {error.path}: expected {error.expected}, got {error.got})", mutant, ACCEPTS_INVALID)
 
     return rejected
 

@@ -18,9 +18,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import judge_value
-from ..checks import PASS, Driver, Result, fail
-from ..compare import differences, explain
 from ..adapters.adapter import Direction
+from ..checks import PASS, Driver, Result, fail
+from ..compare import Difference, differences, explain
+from ..findings import ACCEPTS_INVALID, Cause, member, mistypes, owner, rejects_valid, unmodelled
 from ..jsonpath import MISSING, child, lookup, steps, without
 
 #: How many differences a message lists before it says how many more there are.
@@ -31,18 +32,18 @@ def parse_as_itself(driver: Driver, direction: Direction, text: str, event_type:
     """Parse ``text``; pass only if the implementation accepted it as ``event_type``."""
     parsed = driver.parse(direction, text)
     if parsed.outcome == "ignored":
-        return None, fail(f"ignored the {event_type} event (no model for it?)")
+        return None, fail(f"ignored the {event_type} event (no model for it?)", unmodelled(event_type))
     if parsed.outcome == "rejected":
-        return None, fail(f"rejected a valid {event_type} event: {parsed.detail}")
+        return None, fail(f"rejected a valid {event_type} event: {parsed.detail}", rejects_valid(event_type))
     if parsed.event_type != event_type:
-        return None, fail(f"parsed the {event_type} event as {parsed.event_type!r}")
+        return None, fail(f"parsed the {event_type} event as {parsed.event_type!r}", mistypes(event_type))
     return parsed.obj, PASS
 
 
 def dump_after_parse(driver: Driver, direction: Direction, text: str, event_type: str) -> tuple[Any, Result]:
     obj, parsed = parse_as_itself(driver, direction, text, event_type)
     if not parsed.passed:
-        return None, fail(f"nothing to dump: it {parsed.message}")
+        return None, fail(f"nothing to dump: it {parsed.message}", parsed.cause)
     return driver.dump(direction, obj), PASS
 
 
@@ -59,12 +60,29 @@ def lossless(driver: Driver, direction: Direction, payload: dict[str, Any], text
         expected, actual = without_nulls(expected), without_nulls(actual)
     found = differences(expected, actual, exact_numbers=False)
     if found:
-        return fail(f"the dump differs at {_places(found)}: {explain(found, shown=SHOWN)}")
+        return fail(f"the dump differs at {_places(found)}: {explain(found, shown=SHOWN)}", difference_cause(found[0], payload, direction))
     # 1 and 1.0 are one JSON number, but a float where the protocol wants an integer is a retyping.
     retyped = judge_value(dumped, direction)
     if not retyped.ok:
-        return fail("the dump is no longer a valid event: " + "; ".join(f"{e.path}: expected {e.expected}, got {e.got}" for e in retyped.errors))
+        first = retyped.errors[0].path if retyped.errors else "$"
+        return fail(
+            "the dump is no longer a valid event: " + "; ".join(f"{e.path}: expected {e.expected}, got {e.got}" for e in retyped.errors),
+            member("changes", owner(payload, first, direction), payload.get("type")),
+        )
     return PASS
+
+
+def difference_cause(difference: Difference, payload: Any, direction: Direction, *, sending: bool = False) -> Cause:
+    """The cause a difference between what was given and what came back stands for: a member lost,
+    invented, changed, or its explicit null dropped, named by the reference model that holds it."""
+    if difference.got.startswith("absent"):
+        kind = "drops-null" if difference.expected == "null" else "loses"
+    elif difference.expected == "absent":
+        kind = "invents"
+    else:
+        kind = "changes"
+    event_type = payload.get("type") if isinstance(payload, dict) else None
+    return member(f"sends-{kind}" if sending else kind, owner(payload, difference.path, direction), event_type)
 
 
 def without_nulls(value: Any) -> Any:
@@ -80,7 +98,7 @@ def rejects(driver: Driver, direction: Direction, text: str, why: str) -> Result
     parsed = driver.parse(direction, text)
     if parsed.outcome in ("rejected", "ignored"):
         return PASS
-    return fail(f"accepted an invalid payload as {parsed.event_type!r} ({why})")
+    return fail(f"accepted an invalid payload as {parsed.event_type!r} ({why})", ACCEPTS_INVALID)
 
 
 # --- sending ------------------------------------------------------------------------------------
@@ -180,7 +198,7 @@ def judge_sent(expected: Any, sent: Any, volatile: Sequence[str], ignored: Seque
     skip = [*volatile, *ignored]
     found = differences(without(expected, skip), without(canonical_sent(expected, sent), skip))
     if found:
-        return fail(f"the sent JSON differs at {_places(found)}: {explain(found, shown=SHOWN)}")
+        return fail(f"the sent JSON differs at {_places(found)}: {explain(found, shown=SHOWN)}", difference_cause(found[0], expected, "client", sending=True))
     return valid_sent(sent)
 
 
@@ -189,8 +207,23 @@ def valid_sent(sent: Any) -> Result:
     or a null one, is not)."""
     verdict = judge_value(sent, "client")
     if not verdict.ok:
-        return fail("the sent event is not a valid client event: " + "; ".join(f"{e.path}: expected {e.expected}, got {e.got}" for e in verdict.errors))
+        return fail("the sent event is not a valid client event: " + "; ".join(f"{e.path}: expected {e.expected}, got {e.got}" for e in verdict.errors), *invalid_sent_cause(sent, verdict))
     return PASS
+
+
+def invalid_sent_cause(sent: Any, verdict: Any) -> tuple[Cause, Any]:
+    """The cause of an invalid client event sent, and its level: a ``null`` where the schema wants a
+    string is SHOULD (the member is optional, and a server may read the null as absent), anything
+    else keeps the check's own level."""
+    if not verdict.errors:
+        kind = verdict.type or (sent.get("type") if isinstance(sent, dict) else None) or "a frame"
+        return Cause(f"sends-invalid/{kind}", f"the library sends {kind} that is {verdict.verdict}"), None
+    first = verdict.errors[0]
+    holder = owner(sent, first.path, "client")
+    nulls_for_strings = all(error.got == "null" and "string" in error.expected for error in verdict.errors)
+    if nulls_for_strings:
+        return Cause(f"sends-null-member/{holder}", f"the library sends {holder} as null where the schema wants a string; a server may refuse it"), "SHOULD"
+    return Cause(f"sends-invalid-member/{holder}", f"the library sends {holder} invalid ({first.expected} expected, {first.got} sent)"), None
 
 
 def sends_unchanged(driver: Driver, event: dict[str, Any], ignored: Sequence[str] = ()) -> Result:

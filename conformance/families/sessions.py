@@ -28,7 +28,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..adapters.scope import features_of, produced_by
 from ..checks import PASS, Check, Driver, ImplementationFailed, Result, fail
+from ..findings import CRASHES_ON_UNKNOWN, MISTAKES_UNKNOWN, mistypes, rejects_valid, unmodelled
 from ..corpus.fixtures import FIXTURES_ROOT
 from ..protocol.names import BETA_RENAMES, EVENT_TRANSPORTS
 from ..sessions.transcript import SUFFIX, Transcript, open_transcript
@@ -123,8 +125,12 @@ def checks(sessions: Iterable[Session] | None = None, errors: Iterable[LoadError
 
 
 def _checks_for(session: Session) -> list[Check]:
+    needs = frozenset().union(*(
+        features_of(json.loads(frame.text)) if frame.direction == "client" else produced_by(json.loads(frame.text)) for frame in session.frames
+    ))
+
     def check(name: str, run: Callable[[Driver], Result]) -> Check:
-        return Check(id=f"{FAMILY}/{session.id}/{name}", family=FAMILY, level="MUST", run=run, source=session.source)
+        return Check(id=f"{FAMILY}/{session.id}/{name}", family=FAMILY, level="MUST", run=run, source=session.source, produced_by=needs)
 
     made = [
         check("loses", lambda driver: _judge(driver, session, "loses")),
@@ -144,8 +150,13 @@ def _well_formed(error: LoadError) -> Check:
 def _judge(driver: Driver, session: Session, aspect: str) -> Result:
     """Replay the session in order and collect the frames that show ``aspect``."""
     sides = [side for side in ("server", "client") if side == "server" or driver.plays("server")]
-    carried = driver.adapter.transports
+    adapter = driver.adapter
+    carried = adapter.transports
+    # A client need not read what it does not use; ignoring it loses nothing of its application's.
+    used = adapter.scope.uses if aspect == "loses" and adapter.conformance_class == "client" else (lambda event_type: True)
     problems: list[str] = []
+    first: SessionFrame | None = None
+    crashed = False
     read = 0
     for frame in session.frames:
         if frame.direction not in sides:
@@ -155,16 +166,27 @@ def _judge(driver: Driver, session: Session, aspect: str) -> Result:
             continue
         if (aspect == "tolerates-unknown") != (frame.verdict != "valid"):
             continue
+        if not used(frame.event_type):
+            continue
         read += 1
         problem = _problem(driver, frame, aspect, session.dialect)
         if problem:
             problems.append(f"line {frame.line} `{frame.event_type}`: {problem}")
+            first = first or frame
+            crashed = crashed or problem.startswith("crashed")
     if not problems:
         return PASS
+    assert first is not None
+    cause = {
+        "loses": unmodelled(first.event_type),
+        "rejects": rejects_valid(first.event_type),
+        "mistakes": mistypes(first.event_type),
+        "tolerates-unknown": CRASHES_ON_UNKNOWN if crashed else MISTAKES_UNKNOWN,
+    }[aspect]
     shown = "; ".join(problems[:SHOWN]) + (f"; and {len(problems) - SHOWN} more" if len(problems) > SHOWN else "")
     what = {"loses": "ignored", "rejects": "rejected", "mistakes": "mistook", "tolerates-unknown": "mishandled"}[aspect]
     return fail(f"{what} {len(problems)} of the {read} {'unknown or beta' if aspect == 'tolerates-unknown' else 'valid GA' if session.dialect == 'ga' else 'valid ' + session.dialect} events of "
-                f"session {session.id}: {shown}")
+                f"session {session.id}: {shown}", cause)
 
 
 def _problem(driver: Driver, frame: SessionFrame, aspect: str, session_dialect: str = "ga") -> str:

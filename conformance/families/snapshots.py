@@ -21,11 +21,13 @@ from collections.abc import Callable
 from syrupy.extensions.json import JSONSnapshotExtension
 from syrupy.filters import paths
 
+from ..adapters.scope import features_of
 from ..checks import Check, Driver, Result, fail
+from ..findings import Cause
 from ..compare import differences, explain
 from ..corpus.scenarios import SCENARIOS_BY_ID, Scenario
 from ..jsonpath import without
-from .roundtrip import SHOWN, canonical_sent, send, valid_sent, volatile_paths
+from .roundtrip import SHOWN, canonical_sent, difference_cause, send, valid_sent, volatile_paths
 
 FAMILY = "snapshot"
 SNAPSHOTS_ROOT = Path(__file__).resolve().parents[1] / "data" / "snapshots"
@@ -86,23 +88,26 @@ def check(scenario: Scenario, matcher: Matcher) -> Check:
             return result
         volatile = volatile_paths(scenario.event)
         if not matcher(scenario, sent, volatile):
-            return fail(_explain(scenario, sent, volatile))
+            return fail(*_explain(scenario, sent, volatile))
         # What the sender added in place of the volatile members must still make a valid event.
         return valid_sent(sent)
 
-    return Check(id=f"{FAMILY}/{scenario.id}/wire", family=FAMILY, level="MUST", run=run, event_type=scenario.event_type, source=f"snapshots/{scenario.id}.json")
+    return Check(
+        id=f"{FAMILY}/{scenario.id}/wire", family=FAMILY, level="MUST", run=run, event_type=scenario.event_type,
+        source=f"snapshots/{scenario.id}.json", sends=features_of(scenario.event),
+    )
 
 
-def _explain(scenario: Scenario, sent: Any, volatile: list[str]) -> str:
+def _explain(scenario: Scenario, sent: Any, volatile: list[str]) -> tuple[str, Cause | None]:
     stored = SNAPSHOTS_ROOT / f"{scenario.id}.json"
     if not stored.exists():
-        return f"no snapshot for this scenario yet; write it from the reference: pytest --pyargs conformance -k {scenario.id} --snapshot-update"
+        return f"no snapshot for this scenario yet; write it from the reference: pytest --pyargs conformance -k {scenario.id} --snapshot-update", None
     expected = without(json.loads(stored.read_text()), volatile)
     found = differences(expected, without(canonical_sent(scenario.event, sent), volatile))
     if not found:
-        return "the sent JSON differs from the snapshot"
+        return "the sent JSON differs from the snapshot", None
     where = "1 place" if len(found) == 1 else f"{len(found)} places"
-    return f"the sent JSON differs from the snapshot at {where}: {explain(found, shown=SHOWN)}"
+    return f"the sent JSON differs from the snapshot at {where}: {explain(found, shown=SHOWN)}", difference_cause(found[0], expected, "client", sending=True)
 
 
 def unused(root: Path = SNAPSHOTS_ROOT) -> list[Path]:

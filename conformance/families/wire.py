@@ -44,12 +44,15 @@ import base64
 import copy
 import itertools
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..checks import PASS, Check, Driver, ImplementationFailed, Level, NotApplicable, Result, fail
+from ..findings import Cause
+from .roundtrip import invalid_sent_cause
 from ..compare import first_difference
 from ..adapters.adapter import Capability, NotImplementedCapability
 from ..adapters.registry import WireAdapterMissing, WireAdapterUnavailable, wire_adapter_for
@@ -390,9 +393,11 @@ def sends_valid_events(scenario: WireScenario, run: ScenarioRun) -> Result:
         return PASS
     frame, verdict = bad[0]
     if verdict is None:
-        return fail(f"{_where(frame)}: the client sent a binary frame; the protocol's frames are JSON text ({len(bad)} invalid frame(s) in all)")
+        return fail(f"{_where(frame)}: the client sent a binary frame; the protocol's frames are JSON text ({len(bad)} invalid frame(s) in all)",
+                    Cause("sends-binary-frames", "the library sends binary frames, which no Realtime server reads"))
     errors = "; ".join(f"{error.path}: expected {error.expected}, got {error.got}" for error in verdict.errors[:3])
-    return fail(f"{_where(frame)}: the client sent {verdict.type or 'a frame'} that is {verdict.verdict}: {errors or verdict.note or ''} ({len(bad)} invalid frame(s) in all)")
+    cause, level = invalid_sent_cause(frame.event, verdict)
+    return fail(f"{_where(frame)}: the client sent {verdict.type or 'a frame'} that is {verdict.verdict}: {errors or verdict.note or ''} ({len(bad)} invalid frame(s) in all)", cause, level)
 
 
 #: Close codes of a clean closing handshake (RFC 6455 §7.4.1): normal, going away, and 1005, which a
@@ -410,7 +415,11 @@ def closes_cleanly(scenario: WireScenario, run: ScenarioRun) -> Result:
         problems.append(f"the client closed the WebSocket with code {connection.close_code}, not with a close frame (1006 means the TCP connection just dropped)")
     if run.leftovers:
         problems.append(f"it left {len(run.leftovers)} task(s) running after closing: {', '.join(run.leftovers[:3])}")
-    return fail("; ".join(problems)) if problems else PASS
+    if not problems:
+        return PASS
+    cause = Cause("leaves-tasks-running", "closing a session leaves the library's tasks running in the application's process") if run.leftovers and len(problems) == 1 else \
+        Cause("no-close-frame", "closing a session does not close the WebSocket with a close frame; the server sees the connection drop")
+    return fail("; ".join(problems), cause)
 
 
 def sends_on_connect(scenario: WireScenario, run: ScenarioRun) -> Result:
@@ -430,7 +439,8 @@ def sends_on_connect(scenario: WireScenario, run: ScenarioRun) -> Result:
 def carries_configuration(scenario: WireScenario, run: ScenarioRun) -> Result:
     updates = _client(run, "session.update")
     if not updates:
-        return fail("the client sent no session.update, so the server keeps its defaults (voice activity detection on, no tools, no instructions)")
+        return fail("the client sent no session.update, so the server keeps its defaults (voice activity detection on, no tools, no instructions)",
+                    Cause("configuration-not-sent/session", "what the application configures never reaches the server"))
     effective: dict[str, Any] = {}
     for frame in updates:
         effective = _merge(effective, frame.event.get("session") or {})
@@ -453,7 +463,9 @@ def carries_configuration(scenario: WireScenario, run: ScenarioRun) -> Result:
         if difference is not None:
             problems.append(str(difference))
     if problems:
-        return fail(f"after {len(updates)} session.update(s): " + "; ".join(problems))
+        member_path = problems[0].split(":", 1)[0]
+        return fail(f"after {len(updates)} session.update(s): " + "; ".join(problems),
+                    Cause(f"configuration-not-sent/{member_path.removeprefix('$.')}", f"what the application configures at {member_path} never reaches the server"))
     return PASS
 
 
@@ -475,8 +487,14 @@ def next_events_reach_app(scenario: WireScenario, run: ScenarioRun) -> Result:
     if MARK_FIRST not in seen_transcript(run.seen):
         problems.append(f"the transcript {MARK_FIRST!r} sent after it never reached the application")
     if problems:
-        return fail(f"after {_describe_odd(odd)} ({_where(odd)}): " + "; ".join(problems) + _alive_note(run))
+        return fail(f"after {_describe_odd(odd)} ({_where(odd)}): " + "; ".join(problems) + _alive_note(run), _tolerance_cause(scenario, odd))
     return PASS
+
+
+def _tolerance_cause(scenario: WireScenario, odd: Frame) -> Cause:
+    """One cause per odd frame: whatever it drags along (the next events, the next turn, a clean
+    close) is the same finding."""
+    return Cause(f"receive-loop-ends/{scenario.id}", f"after {_describe_odd(odd)}, nothing more reaches the application")
 
 
 def _audio_after(run: ScenarioRun, odd: Frame) -> int:
@@ -505,7 +523,7 @@ def stays_alive(scenario: WireScenario, run: ScenarioRun) -> Result:
     if MARK_SECOND not in seen_transcript(run.seen):
         problems.append(f"the next response's transcript {MARK_SECOND!r} never reached the application")
     if problems:
-        return fail(f"after {_describe_odd(odd)} ({_where(odd)}) the session did not go on: " + "; ".join(problems) + _alive_note(run))
+        return fail(f"after {_describe_odd(odd)} ({_where(odd)}) the session did not go on: " + "; ".join(problems) + _alive_note(run), _tolerance_cause(scenario, odd))
     return PASS
 
 
@@ -520,7 +538,8 @@ def error_surfaced(scenario: WireScenario, run: ScenarioRun) -> Result:
     logged = [s for s in run.seen if s.kind == "log" and s.t >= since]
     if logged:
         return Result(True, f"logged only ({logged[0].detail.get('level')}: {str(logged[0].detail.get('message'))[:120]})")
-    return fail(f"{_describe_odd(odd)} ({_where(odd)}) left no trace: no error reached the application and nothing was logged at warning level or above")
+    return fail(f"{_describe_odd(odd)} ({_where(odd)}) left no trace: no error reached the application and nothing was logged at warning level or above",
+                Cause(f"silent-on/{scenario.id}", f"{_describe_odd(odd)} leaves no trace: the application is never told"))
 
 
 def _describe_odd(frame: Frame) -> str:
@@ -552,15 +571,15 @@ def function_round_trip(scenario: WireScenario, run: ScenarioRun) -> Result:
     if not outputs:
         seen = [s for s in run.seen if s.kind == "function-call"]
         told = "the application saw the call" if seen else "the call never reached the application"
-        return fail(f"no function_call_output was sent for call_w1 ({told})")
+        return fail(f"no function_call_output was sent for call_w1 ({told})", Cause("function-call-unanswered", "a function call the model makes never gets its output sent back, so the model never answers"))
     output = outputs[0]
     item = output.event["item"]
     if item.get("call_id") != "call_w1":
-        return fail(f"{_where(output)}: the function_call_output names call_id {_shown(item.get('call_id', MISSING))}, not the call's \"call_w1\"")
+        return fail(f"{_where(output)}: the function_call_output names call_id {_shown(item.get('call_id', MISSING))}, not the call's \"call_w1\"", Cause("function-output-wrong-call", "a function's output is sent for another call than the one the model made"))
     if not _same_output(item.get("output"), LOOKUP_ORDER.output):
-        return fail(f"{_where(output)}: the function_call_output carries {_shown(item.get('output', MISSING))}, not what the application's function returned ({LOOKUP_ORDER.output!r})")
+        return fail(f"{_where(output)}: the function_call_output carries {_shown(item.get('output', MISSING))}, not what the application's function returned ({LOOKUP_ORDER.output!r})", Cause("function-output-changed", "a function's output is sent changed from what the application returned"))
     if not any(frame.line > output.line for frame in _client(run, "response.create")):
-        return fail(f"{_where(output)}: no response.create followed the function_call_output, so the model never answers with its result")
+        return fail(f"{_where(output)}: no response.create followed the function_call_output, so the model never answers with its result", Cause("no-response-after-function-output", "after a function's output the library asks for no response, so the model never answers with it"))
     return PASS
 
 
@@ -646,7 +665,8 @@ def follows_session_rules(scenario: WireScenario, run: ScenarioRun) -> Result:
     if not findings:
         return PASS
     shown = "; ".join(f"[{f.rule}, {f.level}] {f.message}" for f in findings[:3])
-    return fail(f"{len(findings)} session-rule finding(s) about what the client sent: {shown}")
+    return fail(f"{len(findings)} session-rule finding(s) about what the client sent: {shown}",
+                Cause(f"breaks-session-rule/{findings[0].rule}", f"the library breaks the session rule {findings[0].rule} (session-rules.md)"))
 
 
 EVERY_SCENARIO = (
@@ -654,8 +674,37 @@ EVERY_SCENARIO = (
     CheckSpec("follows-session-rules", "SHOULD", follows_session_rules),
     CheckSpec("closes-cleanly", "SHOULD", closes_cleanly),
 )
-TOLERANCE = (CheckSpec("next-events-reach-app", "MUST", next_events_reach_app), CheckSpec("stays-alive", "MUST", stays_alive))
 SURFACED = (CheckSpec("error-surfaced", "SHOULD", error_surfaced),)
+#: Odd frames outside the protocol: no valid server sends them, so surviving them is SHOULD; the
+#: others (a new type, a new member, a beta name, an error) are what servers do send: MUST.
+OUTSIDE_PROTOCOL = ("missing-required-field", "not-json-frame")
+
+
+def tolerance(name: str) -> tuple[CheckSpec, ...]:
+    level: Level = "SHOULD" if name in OUTSIDE_PROTOCOL else "MUST"
+    return (CheckSpec("next-events-reach-app", level, next_events_reach_app), CheckSpec("stays-alive", level, stays_alive))
+
+
+#: The features (conformance.adapters.scope.FEATURES) a scenario's needs stand for: a client that
+#: cannot send them is not judged on the scenario (not-implemented, INFO).
+NEED_FEATURES: dict[str, frozenset[str]] = {
+    "send-text": frozenset({"text-input"}),
+    "interrupt": frozenset({"cancel"}),
+    "function-calls": frozenset({"function-calls"}),
+    "playback": frozenset({"truncation"}),
+}
+
+
+def settings_features(settings: Settings) -> frozenset[str]:
+    """What sending ``settings`` takes: each configured member's feature."""
+    found = set()
+    if settings.instructions is not None:
+        found.add("session.instructions")
+    if settings.turn_detection == "off":
+        found.add("session.turn-detection-off")
+    if settings.tools:
+        found.add("function-calls")
+    return frozenset(found)
 
 
 def _connect_script() -> Script:
@@ -758,7 +807,7 @@ SCENARIOS: tuple[WireScenario, ...] = (
             _tolerance(odd),
             app=TWO_TURNS,
             needs=frozenset({"send-text"}),
-            checks=TOLERANCE + (SURFACED if name in ("missing-required-field", "not-json-frame", "recoverable-error") else ()),
+            checks=tolerance(name) + (SURFACED if name in ("missing-required-field", "not-json-frame", "recoverable-error") else ()),
         )
         for name, odd in ODD_FRAMES.items()
     ),
@@ -863,12 +912,30 @@ def check(scenario: WireScenario, spec: CheckSpec) -> Check:
         wire = _wire(driver, scenario, scenario.needs | spec.needs)
         played = scenario_run(scenario, wire)
         if played.failure is not None:
-            return fail(f"the scenario could not be played: {played.failure}")
+            return fail(f"the scenario could not be played: {played.failure}", unplayed(scenario, played.failure))
         if played.session is None:
-            return fail("no connection reached the scripted server")
+            return fail("no connection reached the scripted server", CANNOT_CONNECT)
         return spec.evaluate(scenario, played)
 
-    return Check(id=f"{FAMILY}/{scenario.id}/{spec.name}", family=FAMILY, level=spec.level, run=run, source=f"wire scenario {scenario.id}: {scenario.description}")
+    needs = scenario.needs | spec.needs
+    sends = frozenset().union(*(NEED_FEATURES.get(need, frozenset()) for need in needs))
+    if "configure" in needs:
+        sends |= settings_features(scenario.settings)
+    return Check(id=f"{FAMILY}/{scenario.id}/{spec.name}", family=FAMILY, level=spec.level, run=run, source=f"wire scenario {scenario.id}: {scenario.description}", sends=sends)
+
+
+CANNOT_CONNECT = Cause("cannot-connect", "the client never reaches the server, so nothing else can be judged")
+
+
+def unplayed(scenario: WireScenario, failure: str) -> Cause:
+    """One cause for every check of a scenario that could not be played, and for every scenario that
+    failed the same way (a client that never connects fails them all for one reason)."""
+    if "connect" in failure and ("did not connect" in failure or "could not connect" in failure or "while connecting" in failure):
+        return CANNOT_CONNECT
+    if "hanging" in failure or "blocked its event loop" in failure:
+        return Cause(f"client-hangs/{scenario.id}", f"the client stops answering in the {scenario.id} scenario")
+    crash = re.sub(r"\d+", "N", failure.split(":", 2)[-1].strip())[:80]
+    return Cause(f"client-crashes/{re.sub(r'[^a-z0-9]+', '-', crash.lower()).strip('-')[:60]}", f"the client crashes: {crash}")
 
 
 def checks(scenarios: Sequence[WireScenario] = SCENARIOS) -> list[Check]:

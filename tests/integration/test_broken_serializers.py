@@ -69,7 +69,8 @@ def test_a_property_failure_shows_the_minimal_event_and_the_replay(run_suite, py
     result, report = run_suite("--realtime-impl", write_adapter(pytester, DROPS_NULLS), selection="property/conversation.item.created/lossless-round-trip")
     (check,) = report["checks"]
     assert "minimal event: {" in check["message"]
-    assert "replay: pytest --pyargs conformance --realtime-impl drops-nulls -k 'property/conversation.item.created/lossless-round-trip'" in check["message"]
+    # named as the user loaded it (module:attribute, found through python -m), not by its own name
+    assert "replay: python -m pytest --pyargs conformance --realtime-impl broken_adapter:Adapter -k property/conversation.item.created/lossless-round-trip" in check["message"]
     assert ": null" in check["message"].split("minimal event:")[1]
 
 
