@@ -3,8 +3,10 @@
 Most of what a validator sees on a long recording is valid, and most of it is small (deltas,
 voice activity, commits) or one long audio string. This module derives, from the reference
 pydantic models, msgspec structs that accept a *subset* of what the models accept: strict types,
-the same literals, lengths and bounds, tagged unions dispatched as pydantic dispatches them, the
-models' own after-validators (base64) run on the decoded values. The pydantic models stay the
+the same literals, lengths and bounds, tagged unions dispatched as pydantic dispatches them, base64
+members typed as ``bytes`` so that msgspec checks them while it decodes (its acceptance equals the
+models' ``check_base64``: ``tests/test_base64_equivalence.py``), other after-validators run on the
+decoded values. The pydantic models stay the
 single source of truth: the structs are built from their core schemas at first use, and a
 construct the derivation cannot mirror exactly (a pattern, a free-form ``Any``, a validator of
 another kind, a union msgspec cannot tell apart) leaves what holds it to pydantic.
@@ -254,9 +256,9 @@ class _Derivation:
                 raise _Unsupported("a list of anything")
             inner: list[Any] = []
             item = self._type(schema["items_schema"], checks=inner)
-            if any(where != "value" for where, _ in inner):
+            if any(where not in ("value", "base64") for where, _ in inner):
                 raise _Unsupported("a validator below a list item's list")
-            checks.extend(("each", check) for _, check in inner)
+            checks.extend(("each", check) for where, check in inner if where == "value")
             return _constrained(list[item], schema, _COLLECTION_CONSTRAINTS, structural={"items_schema"})  # type: ignore[valid-type]
         if kind == "dict":
             keys = self._type(schema.get("keys_schema") or {"type": "any"}, checks=[])
@@ -273,6 +275,11 @@ class _Derivation:
             inner_type = self._type(schema["schema"], checks=inner_checks)
             if inner_checks or not _is_scalar(schema["schema"]):
                 raise _Unsupported("an after-validator on other than a plain scalar")
+            if function["function"] is check_base64 and inner_type is str:
+                # msgspec checks base64 while it decodes, accepting exactly what check_base64
+                # accepts (tests/test_base64_equivalence.py): no check left to run in Python.
+                checks.append(("base64", None))
+                return bytes
             checks.append(("value", function["function"]))
             return inner_type
         if kind == "union":
@@ -284,7 +291,7 @@ class _Derivation:
     def _union(self, choices: list[Mapping[str, Any]], checks: list[Any]) -> Any:
         inner: list[Any] = []
         types = tuple(self._type(choice, checks=inner) for choice in choices)
-        if inner:
+        if any(where != "base64" for where, _ in inner):
             raise _Unsupported("a validator inside a union")
         return Union[types]  # msgspec refuses (at the decoder) a union whose members it cannot tell apart
 
@@ -393,7 +400,7 @@ class _Derivation:
             return found
         self._structs[key] = None  # in progress; stays None if it fails
         omissions = self.omissions
-        definitions, checks, walked, rename = [], [], [], {}
+        definitions, checks, walked, rename, decoded_base64 = [], [], [], {}, []
         required, optional, nested = 0 if tag_field is None else 1, [], []
         flat = True
         for index, (name, field) in enumerate(fields.items()):
@@ -419,7 +426,10 @@ class _Derivation:
             if attribute != name:
                 rename[attribute] = name
             for where, check in found_checks:
-                checks.append((attribute, check, where == "each"))
+                if where == "base64":
+                    decoded_base64.append(attribute)
+                else:
+                    checks.append((attribute, check, where == "each"))
             if _is_scalar(field_schema):
                 if is_optional:
                     optional.append(attribute)
@@ -444,7 +454,7 @@ class _Derivation:
         if tag_field is not None:
             options.update(tag_field=tag_field, tag=tag_value)
         struct = msgspec.defstruct(f"{cls.__name__}Struct", definitions, **options)
-        base64_only = checks[0][0] if len(checks) == 1 and not walked and checks[0][1] is check_base64 and not checks[0][2] else None
+        base64_only = decoded_base64[0] if len(decoded_base64) == 1 and not checks and not walked else None
         _SHAPES[struct] = _Shape(_checker(checks, walked), _counter(required, optional, nested), flat, base64_only, frozenset(fields), tuple(held))
         self._structs[key] = struct
         if self.omissions > omissions:
@@ -803,8 +813,9 @@ def _json_type(value: Any) -> str:
     return _JSON_TYPES.get(type(value)) or json_type(value)
 
 
-#: What stands for a long base64 string cut out of the text: the one JSON spelling of U+0000.
-_STAND_IN, _STAND_IN_VALUE = b'"\\u0000"', "\x00"
+#: What stands for a long base64 string cut out of the text: the one JSON string that decodes, as
+#: base64, to no bytes (any other string is either not base64 or decodes to at least one byte).
+_STAND_IN, _STAND_IN_VALUE = b'""', b""
 
 
 def _valid_excised(data: bytes | str, decoder: Any) -> Proof | None:
@@ -814,10 +825,10 @@ def _valid_excised(data: bytes | str, decoder: Any) -> Proof | None:
 
     The last quote of a JSON text closes its last string. The stretch before it, back to the
     previous quote, passes the base64 check, so it holds no quote, backslash or colon. Put the
-    stand-in in its place: if the shorter text decodes with the event's one base64 field equal to
-    the stand-in's value, and the stand-in's text occurs in it once, then the stand-in is that
-    field's whole string, so the stretch was that field's exact value; and the shorter text has
-    every colon of the original. Otherwise the ordinary long route decides."""
+    stand-in (``""``) in its place: if the shorter text decodes with the event's one base64 field
+    empty, and ``""`` occurs in it once, then the stand-in is that field's whole string (no other
+    spelling of a string decodes to no bytes), so the stretch was that field's exact value; and the
+    shorter text has every colon of the original. Otherwise the ordinary long route decides."""
     if type(data) is not bytes:
         return None
     end = data.rfind(b'"')
@@ -829,7 +840,7 @@ def _valid_excised(data: bytes | str, decoder: Any) -> Proof | None:
     except ValueError:
         return None
     short = data[:start] + _STAND_IN + data[end + 1 :]
-    if short.count(b"\\u0000") != 1:
+    if short.count(_STAND_IN) != 1:
         return None
     try:
         event = decoder.decode(short)
