@@ -21,11 +21,12 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from functools import partial
+from itertools import repeat
 from typing import Any, TextIO, TypeVar
 
-from . import fastpath, payloads
+from . import batch, fastpath, payloads
 from .jsonpath import ROOT
-from .verdict import FieldError, Verdict, judge
+from .verdict import FieldError, Verdict, judge, proved_verdict
 
 #: The size of the pieces a ``.jsonl`` file is read and judged in.
 PIECE = 4 << 20
@@ -108,7 +109,7 @@ class Writer:
     def __init__(self, fmt: str, dialect: str | None) -> None:
         self.json = fmt == "json"
         self.dialect = dialect
-        self._templates: dict[Any, tuple[str, Counter[str] | None]] = {}
+        self._templates: dict[str, dict[fastpath.Proof, str]] = {}
 
     def verdict(self, path: str, line: int | None, verdict: Verdict) -> str:
         if self.json:
@@ -133,32 +134,36 @@ class Writer:
             out.append(f"    note: {verdict.note}\n")
         return "".join(out)
 
+    def templates(self, direction: str) -> dict[fastpath.Proof, str]:
+        """Proof -> what follows the location in the record of an event with that proof, for the
+        proofs met so far (:meth:`template` adds one)."""
+        return self._templates.setdefault(direction, {})
+
     def template(self, proof: fastpath.Proof, direction: str) -> str:
         """What follows the location in the record of an event with this proof."""
-        key = (proof, direction)
-        found = self._templates.get(key)
+        templates = self.templates(direction)
+        found = templates.get(proof)
         if found is None:
             verdict = judge_proof(proof, direction, self.dialect)
             text = self.verdict("", 0, verdict)
             # json: '{"path": "", "line": 0' + the rest; text: ':0' + the rest.
-            found = (text[len('{"path": "", "line": 0'):] if self.json else text[len(":0"):], None)
-            self._templates[key] = found
-        return found[0]
+            found = text[len('{"path": "", "line": 0'):] if self.json else text[len(":0"):]
+            if len(templates) < 4096:  # bounded: a stream of ever new unknown members must not grow it
+                templates[proof] = found
+        return found
 
 
 def judge_proof(proof: fastpath.Proof, direction: str, dialect: str | None) -> Verdict:
     """The verdict ``judge`` gives an event the fast path proves (for the templates)."""
-    from . import verdict as verdicts
+    return proved_verdict(proof, b"", direction, dialect)  # type: ignore[arg-type]
 
-    if dialect in (None, "ga"):
-        found = verdicts._proved_valid(proof, b"")
-        found.dialect = dialect
-        return found
-    event_type, names = (proof, ()) if type(proof) is str else proof
-    profile = verdicts._dialect(dialect)
-    found = direction if direction != "auto" else profile.direction_of(event_type)
-    unknown = tuple(verdicts.UnknownField(verdicts.child(ROOT, member), kind) for member, kind in names)
-    return Verdict("valid", event_type, found, (), unknown, profile.notes.get(event_type), dialect=dialect)  # type: ignore[arg-type]
+
+def _next_none(items: list[Any], start: int) -> int:
+    """The index of the first ``None`` from ``start`` on (searched in C), or the length."""
+    try:
+        return items.index(None, start)
+    except ValueError:
+        return len(items)
 
 
 def judge_safely(payload: payloads.Payload, direction: str, dialect: str | None = None) -> Verdict:
@@ -196,36 +201,36 @@ def judge_piece(piece: Piece, direction: str, fmt: str, dialect: str | None) -> 
         payload = payloads.Payload(piece.path, None, b"", unreadable=f"cannot read the file: {error.strerror or error}")
         verdict = judge_safely(payload, direction, dialect)
         return Judged(piece, _joined([writer.verdict(path, None, verdict)], writer.json), Counter({verdict.verdict: 1}), 1)
-    proving = fastpath.valid_type
-    name = dialect or "ga"
-    template = writer.template
+    lines, proofs = batch.prove_lines(data, direction, dialect or "ga")
     json_out = writer.json
-    valid = 0
-    lines = data.split(b"\n")
-    last = len(lines) - 1
-    for index, line in enumerate(lines):
+    templates = writer.templates(direction)
+    texts = list(map(templates.get, proofs))  # None: not proved, or no template yet
+    prefix = f'{{"path": {shown}, "line": ' if json_out else f"{shown}:"
+    first, last, end = piece.first_line, len(lines) - 1, len(lines)
+    valid = position = 0
+    while position < end:
+        stop = _next_none(texts, position)
+        if position < stop:  # a stretch of proved events: their records made in C, from the templates
+            numbers = map(str, range(first + position, first + stop))
+            out.extend(map(str.__add__, map(str.__add__, repeat(prefix), numbers), texts[position:stop]))
+            valid += stop - position
+            position = stop
+            continue
+        proof, line = proofs[stop], lines[stop]
+        if proof is not None:  # proved, of a kind not templated yet
+            texts[stop] = writer.template(proof, direction)
+            continue
+        position = stop + 1
         if not line or line.isspace():
             continue
-        number = piece.first_line + index
-        try:
-            proof = proving(line, direction, name)  # a proved event is a bare event: a transcript's lines have no type
-        except Exception:  # noqa: BLE001 - judge_safely reports a validator bug as this event's verdict
-            proof = None
-        if proof is not None:
-            valid += 1
-            if json_out:
-                out.append(f'{{"path": {shown}, "line": {number}{template(proof, direction)}')
-            else:
-                out.append(f"{shown}:{number}{template(proof, direction)}")
-            continue
-        if index < last:
+        if stop < last:
             line += b"\n"  # the line as payloads reads it, so that every message is the same
-        payload = payloads.transcript_payload(piece.path, number, line)  # a transcript's frame or header, or the line
+        payload = payloads.transcript_payload(piece.path, first + stop, line)  # a transcript's frame or header, or the line
         if payload is None:
             continue
         verdict = judge_safely(payload, direction, dialect)
         counts[verdict.verdict] += 1
-        out.append(writer.verdict(path, number, verdict))
+        out.append(writer.verdict(path, first + stop, verdict))
     if valid:
         counts["valid"] += valid
     if piece.only and not out:

@@ -730,6 +730,40 @@ def valid_type(data: bytes | str, direction: str, dialect: str = "ga") -> Proof 
     return _with_unknown(data, value, event, shape, colons)
 
 
+#: Struct -> its event type, for the event structs with no check left to run and no learned member:
+#: their proof once the colons of their text are accounted for (the batch path's common case).
+PLAIN: dict[type, str] = {}
+#: Struct -> (proof without, proof with) its one learned member (``learned_0``), for the event
+#: structs with no check left to run: the other common case (deltas and their ``obfuscation``).
+ONE_LEARNED: dict[type, tuple[str, Proof]] = {}
+
+
+def proof_of(event: Any) -> Proof | None:
+    """The proof of an event decoded into its struct, once its text is known to hold no member the
+    struct does not hold, none twice and no colon the struct does not (the batch path counts the
+    colons of a whole run of texts at once): its remaining checks passed, and the learned members
+    it has. ``None``: the single-event path decides."""
+    shape = _SHAPES[type(event)]
+    if shape.checker is not None:
+        try:
+            shape.checker(event)
+        except _REFUSALS:
+            return None
+    learned = shape.learned
+    if not learned:
+        if shape.checker is None and shape.event_type is not None:
+            PLAIN[type(event)] = shape.event_type
+        return shape.event_type
+    if len(learned) == 1:
+        if shape.checker is None and shape.event_type is not None:
+            ONE_LEARNED[type(event)] = (shape.event_type, shape.held_proof())
+        return shape.event_type if getattr(event, learned[0][0]) is UNSET else shape.held_proof()
+    held = _held(event, learned)
+    if len(held) > 1:
+        return None  # their wire order is for the decoded value to tell
+    return (shape.event_type, held) if held else shape.event_type  # type: ignore[return-value]
+
+
 def _counted(text: bytes | str, event: Any, shape: _Shape, colons: int) -> Proof | None:
     """The proof of a decoded event when the colons of its text add up to the members the struct
     holds: then no member is unknown (but those it learned) or repeated, and no string holds a
@@ -821,14 +855,30 @@ _STAND_IN, _STAND_IN_VALUE = b'""', b""
 def _valid_excised(data: bytes | str, decoder: Any) -> Proof | None:
     """A long event whose last string is long base64 (audio): the string is checked where it
     lies in the text, by the models' own base64 check, and the rest is judged as a short event
-    with a stand-in in its place, so that the audio is never copied into a Python string.
+    with a stand-in in its place (:func:`excised`), so that the audio is never copied into a
+    Python string. Otherwise the ordinary long route decides."""
+    short = excised(data)
+    if short is None:
+        return None
+    try:
+        event = decoder.decode(short)
+    except _UNDECODABLE:
+        return None
+    if not holds_stand_in(event):
+        return None
+    return _counted(short, event, _SHAPES[type(event)], short.count(b":"))
+
+
+def excised(data: bytes | str) -> bytes | None:
+    """``data`` with its last string, long valid base64, replaced by the stand-in ``""``; ``None``
+    when its last string is not that.
 
     The last quote of a JSON text closes its last string. The stretch before it, back to the
-    previous quote, passes the base64 check, so it holds no quote, backslash or colon. Put the
-    stand-in (``""``) in its place: if the shorter text decodes with the event's one base64 field
-    empty, and ``""`` occurs in it once, then the stand-in is that field's whole string (no other
-    spelling of a string decodes to no bytes), so the stretch was that field's exact value; and the
-    shorter text has every colon of the original. Otherwise the ordinary long route decides."""
+    previous quote, passes the base64 check, so it holds no quote, backslash or colon. If the
+    shorter text decodes with the event's one base64 field empty (:func:`holds_stand_in`), and
+    ``""`` occurs in it once, then the stand-in is that field's whole string (no other spelling of
+    a string decodes to no bytes), so the stretch was that field's exact value; and the shorter
+    text has every colon of the original."""
     if type(data) is not bytes:
         return None
     end = data.rfind(b'"')
@@ -840,16 +890,14 @@ def _valid_excised(data: bytes | str, decoder: Any) -> Proof | None:
     except ValueError:
         return None
     short = data[:start] + _STAND_IN + data[end + 1 :]
-    if short.count(_STAND_IN) != 1:
-        return None
-    try:
-        event = decoder.decode(short)
-    except _UNDECODABLE:
-        return None
-    shape = _SHAPES[type(event)]
-    if shape.base64_only is None or getattr(event, shape.base64_only) != _STAND_IN_VALUE:
-        return None
-    return _counted(short, event, shape, short.count(b":"))
+    return short if short.count(_STAND_IN) == 1 else None
+
+
+def holds_stand_in(event: Any) -> bool:
+    """Whether a struct decoded from an :func:`excised` text has its one base64 member, and
+    nothing else the models check, and that member is the stand-in."""
+    attribute = _SHAPES[type(event)].base64_only
+    return attribute is not None and getattr(event, attribute) == _STAND_IN_VALUE
 
 
 def _valid_long(data: bytes | str, direction: str, table: _Tables) -> Proof | None:
