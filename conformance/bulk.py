@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from functools import partial
 from itertools import repeat
-from typing import Any, TextIO, TypeVar
+from typing import Any, BinaryIO, TextIO, TypeVar
 
 from . import batch, fastpath, payloads
 from .jsonpath import ROOT
+from .lines import MAX_LINE_BYTES, TooLong
 from .verdict import FieldError, Verdict, judge, proved_verdict
 
 #: The size of the pieces a ``.jsonl`` file is read and judged in.
@@ -36,7 +37,7 @@ PIECE = 4 << 20
 class Piece:
     """Bytes ``start`` to ``end`` of a file, whole lines, the first of them line ``first_line``;
     ``end`` ``None``: the whole file. ``only`` says the file has no other piece, ``last`` that
-    none follows."""
+    none follows; ``too_long`` (bytes) that the piece is one line over the limit, not to be read."""
 
     path: Path
     start: int = 0
@@ -44,6 +45,7 @@ class Piece:
     first_line: int = 1
     only: bool = True
     last: bool = True
+    too_long: int = 0
 
 
 @dataclass
@@ -56,9 +58,10 @@ class Judged:
     events: int
 
 
-def pieces(files: Iterable[Path], size: int = PIECE) -> Iterator[Piece]:
+def pieces(files: Iterable[Path], size: int = PIECE, max_line: int = MAX_LINE_BYTES) -> Iterator[Piece]:
     """The pieces of the files, in input order. A ``.jsonl`` file larger than ``size`` is cut at
-    line boundaries (its lines counted on the way, for the line numbers)."""
+    line boundaries (its lines counted on the way, for the line numbers); a line over ``max_line``
+    bytes is a piece of its own, never read whole."""
     for path in files:
         try:
             length = path.stat().st_size if path.suffix == ".jsonl" else 0
@@ -67,11 +70,11 @@ def pieces(files: Iterable[Path], size: int = PIECE) -> Iterator[Piece]:
         if length <= size:
             yield Piece(path)
             continue
-        yield from _cut(path, size)
+        yield from _cut(path, size, max_line)
 
 
-def _cut(path: Path, size: int) -> Iterator[Piece]:
-    cuts: list[tuple[int, int, int]] = []  # (start, end, first line)
+def _cut(path: Path, size: int, max_line: int) -> Iterator[Piece]:
+    cuts: list[tuple[int, int, int, int]] = []  # (start, end, first line, size of a line over the limit)
     with path.open("rb") as stream:
         start = position = 0
         line = 1
@@ -81,22 +84,43 @@ def _cut(path: Path, size: int) -> Iterator[Piece]:
             if not block:
                 break
             newline = block.rfind(b"\n")
-            if newline < 0:  # one line longer than a piece: it grows the piece
+            if newline < 0:  # one line longer than a block: it grows the piece, up to the limit
                 position += len(block)
-                lines_so_far += block.count(b"\n")
+                if position - start > max_line:  # the piece is that one line (each piece starts a line)
+                    end, length, ended = _skip_line(stream, start, position, size)
+                    cuts.append((start, end, line, length))
+                    lines_so_far += ended
+                    line = 1 + lines_so_far
+                    start = position = end
                 continue
             end = position + newline + 1
             lines_so_far += block.count(b"\n", 0, newline + 1)
-            cuts.append((start, end, line))
+            cuts.append((start, end, line, 0))
             line = 1 + lines_so_far
             start = end
             stream.seek(end)
             position = end
         total = stream.seek(0, os.SEEK_END)
         if start < total or not cuts:
-            cuts.append((start, total, line))
-    for index, (start, end, first) in enumerate(cuts):
-        yield Piece(path, start, end, first, only=len(cuts) == 1, last=index == len(cuts) - 1)
+            cuts.append((start, total, line, 0))
+    for index, (start, end, first, too_long) in enumerate(cuts):
+        yield Piece(path, start, end, first, only=len(cuts) == 1, last=index == len(cuts) - 1, too_long=too_long)
+
+
+def _skip_line(stream: BinaryIO, start: int, position: int, size: int) -> tuple[int, int, bool]:
+    """The line from ``start`` is over the limit: read on (``position`` bytes are read) to its
+    end, keeping nothing. Returns where the next line starts, the line's length (its newline not
+    counted) and whether a newline ended it (rather than the end of the file)."""
+    while True:
+        block = stream.read(size)
+        if not block:
+            return position, position - start, False
+        newline = block.find(b"\n")
+        if newline >= 0:
+            end = position + newline
+            stream.seek(end + 1)
+            return end + 1, end - start, True
+        position += len(block)
 
 
 # --- judging a piece -----------------------------------------------------------------------------
@@ -179,34 +203,57 @@ def judge_safely(payload: payloads.Payload, direction: str, dialect: str | None 
         return Verdict("invalid", errors=(FieldError(ROOT, "an event the validator can judge", f"internal error {type(error).__name__}: {error}"),), dialect=dialect)
 
 
-def judge_piece(piece: Piece, direction: str, fmt: str, dialect: str | None) -> Judged:
+def judge_piece(piece: Piece, direction: str, fmt: str, dialect: str | None, max_line: int = MAX_LINE_BYTES) -> Judged:
     """Judge every event of one piece. The json format's records are joined with the separator
     the whole list uses; the caller writes the brackets and the separators between pieces."""
     writer = _writer(fmt, dialect)
     counts: Counter[str] = Counter()
     out: list[str] = []
     path = str(piece.path)
-    shown = json.dumps(path, ensure_ascii=False) if writer.json else path
     if piece.path.suffix != ".jsonl":
-        for payload in payloads.read(piece.path):
+        for payload in payloads.read(piece.path, max_line):
             verdict = judge_safely(payload, direction, dialect)
             counts[verdict.verdict] += 1
             out.append(writer.verdict(path, payload.line, verdict))
         return Judged(piece, _joined(out, writer.json), counts, len(out))
+    if piece.too_long:
+        verdict = judge_safely(payloads.too_long(piece.path, piece.first_line, TooLong(piece.too_long, max_line)), direction, dialect)
+        return Judged(piece, writer.verdict(path, piece.first_line, verdict), Counter({verdict.verdict: 1}), 1)
     try:
         with piece.path.open("rb") as stream:
             stream.seek(piece.start)
-            data = stream.read() if piece.end is None else stream.read(piece.end - piece.start)
+            if piece.end is not None:  # cut by pieces(): whole lines, none over the limit across blocks
+                chunks: Iterable[tuple[int, bytes | TooLong]] = [(piece.first_line, stream.read(piece.end - piece.start))]
+            else:
+                chunks = _chunks(stream, PIECE, max_line)
+            for first, data in chunks:
+                if isinstance(data, TooLong):
+                    verdict = judge_safely(payloads.too_long(piece.path, first, data), direction, dialect)
+                    counts[verdict.verdict] += 1
+                    out.append(writer.verdict(path, first, verdict))
+                else:
+                    _judge_lines(piece.path, first, data, direction, writer, max_line, counts, out)
     except OSError as error:
         payload = payloads.Payload(piece.path, None, b"", unreadable=f"cannot read the file: {error.strerror or error}")
         verdict = judge_safely(payload, direction, dialect)
         return Judged(piece, _joined([writer.verdict(path, None, verdict)], writer.json), Counter({verdict.verdict: 1}), 1)
+    if piece.only and not out:
+        return empty_file(piece, direction, fmt, dialect)
+    return Judged(piece, _joined(out, writer.json), counts, len(out))
+
+
+def _judge_lines(file: Path, first: int, data: bytes, direction: str, writer: Writer, max_line: int, counts: Counter[str], out: list[str]) -> None:
+    """Judge the lines of ``data`` (line ``first`` onwards), appending their records to ``out``."""
+    dialect, json_out, path = writer.dialect, writer.json, str(file)
     lines, proofs = batch.prove_lines(data, direction, dialect or "ga")
-    json_out = writer.json
+    too_long = {index for index, line in enumerate(lines) if len(line) > max_line} if max(map(len, lines)) > max_line else set()
+    for index in too_long:
+        proofs[index] = None
     templates = writer.templates(direction)
     texts = list(map(templates.get, proofs))  # None: not proved, or no template yet
+    shown = json.dumps(path, ensure_ascii=False) if json_out else path
     prefix = f'{{"path": {shown}, "line": ' if json_out else f"{shown}:"
-    first, last, end = piece.first_line, len(lines) - 1, len(lines)
+    last, end = len(lines) - 1, len(lines)
     valid = position = 0
     while position < end:
         stop = _next_none(texts, position)
@@ -221,21 +268,57 @@ def judge_piece(piece: Piece, direction: str, fmt: str, dialect: str | None) -> 
             texts[stop] = writer.template(proof, direction)
             continue
         position = stop + 1
-        if not line or line.isspace():
+        if stop in too_long:
+            payload: payloads.Payload | None = payloads.too_long(file, first + stop, TooLong(len(line), max_line))
+        elif not line or line.isspace():
             continue
-        if stop < last:
-            line += b"\n"  # the line as payloads reads it, so that every message is the same
-        payload = payloads.transcript_payload(piece.path, first + stop, line)  # a transcript's frame or header, or the line
-        if payload is None:
-            continue
-        verdict = judge_safely(payload, direction, dialect)
+        else:
+            if stop < last:
+                line += b"\n"  # the line as payloads reads it, so that every message is the same
+            payload = payloads.transcript_payload(file, first + stop, line)  # a transcript's frame or header, or the line
+            if payload is None:
+                continue
+        verdict = judge_safely(payload, direction, dialect)  # type: ignore[arg-type]
         counts[verdict.verdict] += 1
         out.append(writer.verdict(path, first + stop, verdict))
     if valid:
         counts["valid"] += valid
-    if piece.only and not out:
-        return empty_file(piece, direction, fmt, dialect)
-    return Judged(piece, _joined(out, json_out), counts, len(out))
+
+
+def _chunks(stream: BinaryIO, size: int, max_line: int) -> Iterator[tuple[int, bytes | TooLong]]:
+    """A stream's whole lines about ``size`` bytes at a time, each with the number of its first
+    line, and each line over ``max_line`` bytes as :class:`TooLong`, skipped: memory holds at most
+    ``size + max_line`` bytes, however long a line (for files whose size is not known ahead)."""
+    carry, line = b"", 1
+    while True:
+        block = stream.read(size)
+        if not block:
+            if carry:
+                yield line, carry
+            return
+        data = carry + block if carry else block
+        cut = data.rfind(b"\n") + 1
+        if cut:
+            yield line, data[:cut]
+            line += data.count(b"\n", 0, cut)
+            carry = data[cut:]
+        elif len(data) <= max_line:
+            carry = data
+        else:  # one line over the limit: skipped up to its newline
+            length, carry = len(data), b""
+            while True:
+                block = stream.read(size)
+                newline = block.find(b"\n")
+                if newline >= 0:
+                    length, carry = length + newline, block[newline + 1 :]
+                    break
+                if not block:
+                    break
+                length += len(block)
+            yield line, TooLong(length, max_line)
+            line += 1
+            if not block:
+                return
 
 
 def empty_file(piece: Piece, direction: str, fmt: str, dialect: str | None) -> Judged:
@@ -246,17 +329,17 @@ def empty_file(piece: Piece, direction: str, fmt: str, dialect: str | None) -> J
 
 
 def validate(files: Iterable[Path], out: TextIO, *, direction: str = "auto", fmt: str = "text", dialect: str | None = None,
-             jobs: int = 1, size: int = PIECE) -> Counter[str]:
+             jobs: int = 1, size: int = PIECE, max_line: int = MAX_LINE_BYTES) -> Counter[str]:
     """Judge every event of ``files`` and write what ``validate`` prints (the summary line aside);
     returns the verdicts counted."""
-    work = partial(judge_piece, direction=direction, fmt=fmt, dialect=dialect)
+    work = partial(judge_piece, direction=direction, fmt=fmt, dialect=dialect, max_line=max_line)
     json_out = fmt == "json"
     counts: Counter[str] = Counter()
     events_of: Counter[Path] = Counter()
     written = 0
     if json_out:
         out.write("[")
-    for judged in in_order(work, pieces(files, size), jobs):
+    for judged in in_order(work, pieces(files, size, max_line), jobs):
         piece = judged.piece
         if not piece.only:
             events_of[piece.path] += judged.events

@@ -11,7 +11,7 @@ from typing import Any
 from .. import bulk, payloads
 from ..verdict import VERDICTS
 from ..protocol.dialects import NAMES as DIALECTS
-from . import EXIT_FAILED, EXIT_OK, jobs
+from . import EXIT_FAILED, EXIT_OK, add_max_line_bytes, jobs
 
 
 def register(commands: Any) -> None:
@@ -36,6 +36,7 @@ def register(commands: Any) -> None:
     validate.add_argument("--jobs", type=jobs, default=1, metavar="N",
                           help="judge in N processes (0: one per core): files, and large files in pieces cut at line boundaries; "
                           "the output is the same, in input order (default: 1)")
+    add_max_line_bytes(validate)
     validate.set_defaults(run=run)
 
 
@@ -43,7 +44,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     missing = [str(path) for path in args.paths if not path.exists()]
     if missing:
         parser.error(f"no such file or directory: {', '.join(missing)}")
-    counts = bulk.validate(payloads.expand(args.paths), sys.stdout, direction=args.direction, fmt=args.format, dialect=args.dialect, jobs=args.jobs)
+    counts = bulk.validate(payloads.expand(args.paths), sys.stdout, direction=args.direction, fmt=args.format, dialect=args.dialect, jobs=args.jobs,
+                           max_line=args.max_line_bytes)
     if args.format == "text":
         print(summary(counts))
     return EXIT_OK if counts["valid"] == sum(counts.values()) and counts else EXIT_FAILED
