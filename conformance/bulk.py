@@ -24,7 +24,7 @@ from functools import partial
 from itertools import repeat
 from typing import Any, BinaryIO, TextIO, TypeVar
 
-from . import batch, fastpath, payloads
+from . import batch, fastpath, outfile, payloads
 from .jsonpath import ROOT
 from .lines import MAX_LINE_BYTES, TooLong
 from .verdict import FieldError, Verdict, judge, proved_verdict
@@ -53,7 +53,8 @@ class Judged:
     """What judging a piece gave: its output text, its verdicts counted, and how many events."""
 
     piece: Piece
-    text: str
+    #: The output, or where a worker wrote it (``validate --jobs N --output FILE``).
+    text: str | outfile.Segment
     counts: Counter[str]
     events: int
 
@@ -328,11 +329,14 @@ def empty_file(piece: Piece, direction: str, fmt: str, dialect: str | None) -> J
     return Judged(piece, _joined([writer.verdict(str(piece.path), None, verdict)], writer.json), Counter({verdict.verdict: 1}), 1)
 
 
-def validate(files: Iterable[Path], out: TextIO, *, direction: str = "auto", fmt: str = "text", dialect: str | None = None,
+def validate(files: Iterable[Path], out: TextIO | outfile.Output, *, direction: str = "auto", fmt: str = "text", dialect: str | None = None,
              jobs: int = 1, size: int = PIECE, max_line: int = MAX_LINE_BYTES) -> Counter[str]:
     """Judge every event of ``files`` and write what ``validate`` prints (the summary line aside);
-    returns the verdicts counted."""
-    work = partial(judge_piece, direction=direction, fmt=fmt, dialect=dialect, max_line=max_line)
+    returns the verdicts counted. With ``out`` an :class:`~conformance.outfile.Output` and
+    ``jobs`` > 1, the workers write the pieces' output themselves."""
+    work: Callable[[Piece], Judged] = partial(judge_piece, direction=direction, fmt=fmt, dialect=dialect, max_line=max_line)
+    if isinstance(out, outfile.Output) and jobs > 1:
+        work = partial(outfile.judged_to_scratch, work, outfile.scratch_directory(out.path))
     json_out = fmt == "json"
     counts: Counter[str] = Counter()
     events_of: Counter[Path] = Counter()
@@ -345,8 +349,13 @@ def validate(files: Iterable[Path], out: TextIO, *, direction: str = "auto", fmt
             events_of[piece.path] += judged.events
             if piece.last and not events_of.pop(piece.path):
                 judged = empty_file(piece, direction, fmt, dialect)
-        if judged.text:
-            out.write(("\n  " if written == 0 else ",\n  ") + judged.text if json_out else judged.text)
+        if judged.events:
+            if json_out:
+                out.write("\n  " if written == 0 else ",\n  ")
+            if isinstance(judged.text, outfile.Segment):
+                out.splice(judged.text)  # type: ignore[union-attr]
+            else:
+                out.write(judged.text)
             written += judged.events
         counts.update(judged.counts)
     if json_out:
