@@ -372,3 +372,48 @@ def test_a_learned_member_of_another_type_is_proved_on_every_route() -> None:
     assert fastpath.valid_value_type(json.loads(other), "server") == expected
     assert fastpath.valid_type(other.encode(), "server") == expected
     agree(other + " " * fastpath.LONG, "server")
+
+
+# --- runs: the batch path over many texts at once ---------------------------------------------------
+
+
+@pytest.mark.parametrize("dialect", ["ga", *OTHER_DIALECTS])
+def test_a_run_of_texts_gets_each_texts_verdict(dialect: str) -> None:
+    """Runs of valid, mutated, member-repeating and hostile texts, of many types, through
+    prove_batch, prove_lines and judge_batch at once: each text's proof and verdict are the full
+    path's, wherever in the run it stands (a text that stops the run, and those after it)."""
+    models = GA_MODELS if dialect == "ga" else {**dialects.get(dialect).models("client"), **dialects.get(dialect).models("server")}
+
+    @settings(_QUIET, max_examples=max(5, settings().max_examples // 2))
+    @given(st.lists(st.tuples(st.sampled_from(sorted(models)), st.sampled_from(["valid", "mutated", "more", "repeated", "hostile"]), st.data()),
+                    min_size=1, max_size=12))
+    def check(drawn: list[tuple[str, str, Any]]) -> None:
+        texts = []
+        for event_type, kind, data in drawn:
+            if kind == "hostile":
+                texts.append(data.draw(st.sampled_from(sorted(HOSTILE.values(), key=len)[:-3]), label="hostile"))
+                continue
+            event = data.draw(_events(models[event_type]), label="event")
+            repeat = None
+            if kind == "mutated":
+                event = _mutate(event, data)[0]
+            elif kind == "more":
+                event = _more_mutations(event, data)
+            elif kind == "repeated":
+                path, target = data.draw(st.sampled_from(_objects(event)), label="object")
+                if target:
+                    repeat = (path, data.draw(st.sampled_from(sorted(target)), label="member"), "a:b")
+            style = data.draw(st.sampled_from([spelling for spelling in SPELLINGS if spelling != "indented"]), label="style")
+            texts.append(spell(_long_base64(event) if style == "long-base64" else event, style, repeat).encode())
+        fulls = [_full(text, "auto", dialect) for text in texts]
+        for proof, full, text in zip(batch.prove_batch(texts, "auto", dialect), fulls, texts):
+            proves_only_the_valid(proof, full, text)
+        lines, proofs = batch.prove_lines(b"\n".join(texts) + b"\n", "auto", dialect)
+        assert len(proofs) == len(texts) + sum(text.count(b"\n") for text in texts) + 1 and proofs[-1] is None
+        if not any(b"\n" in text for text in texts):
+            for proof, full, text in zip(proofs, fulls, texts):
+                proves_only_the_valid(proof, full, text)
+        judged = batch.judge_batch(texts, "auto", None if dialect == "ga" else dialect)
+        assert [(v.verdict, v.type, v.errors, v.unknown_fields) for v in judged] == [(f.verdict, f.type, f.errors, f.unknown_fields) for f in fulls]
+
+    check()
