@@ -24,8 +24,12 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
-from conformance import judge
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from goals import report as report_goals  # noqa: E402
+
+from conformance import judge  # noqa: E402
 from conformance.sessions.rules import SessionChecker
 from conformance.sessions.transcript import read_lines
 
@@ -136,6 +140,7 @@ def main() -> None:
     long = session(1_300)  # 72,801 events: past the 65,536-id windows
     once, twice = _peak(long), _peak(long + _renumbered(long))
     print(f"checker peak memory: {once / 1e6:.1f} MB on {len(long):,} events, {twice / 1e6:.1f} MB on {2 * len(long):,} ({twice / once:.2f} x)")
+    report_goals([(f"the checker's peak memory on a session twice as long at {twice / once:.2f} x (goal <= 1.25: flat)", twice / once <= 1.25)])
 
 
 def _renumbered(lines: list[bytes]) -> list[bytes]:

@@ -21,11 +21,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from functools import partial
-from typing import Any, TextIO, TypeVar
+from itertools import repeat
+from typing import Any, BinaryIO, TextIO, TypeVar
 
-from . import fastpath, payloads
+from . import batch, fastpath, outfile, payloads
 from .jsonpath import ROOT
-from .verdict import FieldError, Verdict, judge
+from .lines import MAX_LINE_BYTES, TooLong
+from .verdict import FieldError, Verdict, judge, proved_verdict
 
 #: The size of the pieces a ``.jsonl`` file is read and judged in.
 PIECE = 4 << 20
@@ -35,7 +37,7 @@ PIECE = 4 << 20
 class Piece:
     """Bytes ``start`` to ``end`` of a file, whole lines, the first of them line ``first_line``;
     ``end`` ``None``: the whole file. ``only`` says the file has no other piece, ``last`` that
-    none follows."""
+    none follows; ``too_long`` (bytes) that the piece is one line over the limit, not to be read."""
 
     path: Path
     start: int = 0
@@ -43,6 +45,7 @@ class Piece:
     first_line: int = 1
     only: bool = True
     last: bool = True
+    too_long: int = 0
 
 
 @dataclass
@@ -50,14 +53,16 @@ class Judged:
     """What judging a piece gave: its output text, its verdicts counted, and how many events."""
 
     piece: Piece
-    text: str
+    #: The output, or where a worker wrote it (``validate --jobs N --output FILE``).
+    text: str | outfile.Segment
     counts: Counter[str]
     events: int
 
 
-def pieces(files: Iterable[Path], size: int = PIECE) -> Iterator[Piece]:
+def pieces(files: Iterable[Path], size: int = PIECE, max_line: int = MAX_LINE_BYTES) -> Iterator[Piece]:
     """The pieces of the files, in input order. A ``.jsonl`` file larger than ``size`` is cut at
-    line boundaries (its lines counted on the way, for the line numbers)."""
+    line boundaries (its lines counted on the way, for the line numbers); a line over ``max_line``
+    bytes is a piece of its own, never read whole."""
     for path in files:
         try:
             length = path.stat().st_size if path.suffix == ".jsonl" else 0
@@ -66,11 +71,11 @@ def pieces(files: Iterable[Path], size: int = PIECE) -> Iterator[Piece]:
         if length <= size:
             yield Piece(path)
             continue
-        yield from _cut(path, size)
+        yield from _cut(path, size, max_line)
 
 
-def _cut(path: Path, size: int) -> Iterator[Piece]:
-    cuts: list[tuple[int, int, int]] = []  # (start, end, first line)
+def _cut(path: Path, size: int, max_line: int) -> Iterator[Piece]:
+    cuts: list[tuple[int, int, int, int]] = []  # (start, end, first line, size of a line over the limit)
     with path.open("rb") as stream:
         start = position = 0
         line = 1
@@ -80,22 +85,43 @@ def _cut(path: Path, size: int) -> Iterator[Piece]:
             if not block:
                 break
             newline = block.rfind(b"\n")
-            if newline < 0:  # one line longer than a piece: it grows the piece
+            if newline < 0:  # one line longer than a block: it grows the piece, up to the limit
                 position += len(block)
-                lines_so_far += block.count(b"\n")
+                if position - start > max_line:  # the piece is that one line (each piece starts a line)
+                    end, length, ended = _skip_line(stream, start, position, size)
+                    cuts.append((start, end, line, length))
+                    lines_so_far += ended
+                    line = 1 + lines_so_far
+                    start = position = end
                 continue
             end = position + newline + 1
             lines_so_far += block.count(b"\n", 0, newline + 1)
-            cuts.append((start, end, line))
+            cuts.append((start, end, line, 0))
             line = 1 + lines_so_far
             start = end
             stream.seek(end)
             position = end
         total = stream.seek(0, os.SEEK_END)
         if start < total or not cuts:
-            cuts.append((start, total, line))
-    for index, (start, end, first) in enumerate(cuts):
-        yield Piece(path, start, end, first, only=len(cuts) == 1, last=index == len(cuts) - 1)
+            cuts.append((start, total, line, 0))
+    for index, (start, end, first, too_long) in enumerate(cuts):
+        yield Piece(path, start, end, first, only=len(cuts) == 1, last=index == len(cuts) - 1, too_long=too_long)
+
+
+def _skip_line(stream: BinaryIO, start: int, position: int, size: int) -> tuple[int, int, bool]:
+    """The line from ``start`` is over the limit: read on (``position`` bytes are read) to its
+    end, keeping nothing. Returns where the next line starts, the line's length (its newline not
+    counted) and whether a newline ended it (rather than the end of the file)."""
+    while True:
+        block = stream.read(size)
+        if not block:
+            return position, position - start, False
+        newline = block.find(b"\n")
+        if newline >= 0:
+            end = position + newline
+            stream.seek(end + 1)
+            return end + 1, end - start, True
+        position += len(block)
 
 
 # --- judging a piece -----------------------------------------------------------------------------
@@ -108,7 +134,7 @@ class Writer:
     def __init__(self, fmt: str, dialect: str | None) -> None:
         self.json = fmt == "json"
         self.dialect = dialect
-        self._templates: dict[Any, tuple[str, Counter[str] | None]] = {}
+        self._templates: dict[str, dict[fastpath.Proof, str]] = {}
 
     def verdict(self, path: str, line: int | None, verdict: Verdict) -> str:
         if self.json:
@@ -133,32 +159,36 @@ class Writer:
             out.append(f"    note: {verdict.note}\n")
         return "".join(out)
 
+    def templates(self, direction: str) -> dict[fastpath.Proof, str]:
+        """Proof -> what follows the location in the record of an event with that proof, for the
+        proofs met so far (:meth:`template` adds one)."""
+        return self._templates.setdefault(direction, {})
+
     def template(self, proof: fastpath.Proof, direction: str) -> str:
         """What follows the location in the record of an event with this proof."""
-        key = (proof, direction)
-        found = self._templates.get(key)
+        templates = self.templates(direction)
+        found = templates.get(proof)
         if found is None:
             verdict = judge_proof(proof, direction, self.dialect)
             text = self.verdict("", 0, verdict)
             # json: '{"path": "", "line": 0' + the rest; text: ':0' + the rest.
-            found = (text[len('{"path": "", "line": 0'):] if self.json else text[len(":0"):], None)
-            self._templates[key] = found
-        return found[0]
+            found = text[len('{"path": "", "line": 0'):] if self.json else text[len(":0"):]
+            if len(templates) < 4096:  # bounded: a stream of ever new unknown members must not grow it
+                templates[proof] = found
+        return found
 
 
 def judge_proof(proof: fastpath.Proof, direction: str, dialect: str | None) -> Verdict:
     """The verdict ``judge`` gives an event the fast path proves (for the templates)."""
-    from . import verdict as verdicts
+    return proved_verdict(proof, b"", direction, dialect)  # type: ignore[arg-type]
 
-    if dialect in (None, "ga"):
-        found = verdicts._proved_valid(proof, b"")
-        found.dialect = dialect
-        return found
-    event_type, names = (proof, ()) if type(proof) is str else proof
-    profile = verdicts._dialect(dialect)
-    found = direction if direction != "auto" else profile.direction_of(event_type)
-    unknown = tuple(verdicts.UnknownField(verdicts.child(ROOT, member), kind) for member, kind in names)
-    return Verdict("valid", event_type, found, (), unknown, profile.notes.get(event_type), dialect=dialect)  # type: ignore[arg-type]
+
+def _next_none(items: list[Any], start: int) -> int:
+    """The index of the first ``None`` from ``start`` on (searched in C), or the length."""
+    try:
+        return items.index(None, start)
+    except ValueError:
+        return len(items)
 
 
 def judge_safely(payload: payloads.Payload, direction: str, dialect: str | None = None) -> Verdict:
@@ -174,63 +204,122 @@ def judge_safely(payload: payloads.Payload, direction: str, dialect: str | None 
         return Verdict("invalid", errors=(FieldError(ROOT, "an event the validator can judge", f"internal error {type(error).__name__}: {error}"),), dialect=dialect)
 
 
-def judge_piece(piece: Piece, direction: str, fmt: str, dialect: str | None) -> Judged:
+def judge_piece(piece: Piece, direction: str, fmt: str, dialect: str | None, max_line: int = MAX_LINE_BYTES) -> Judged:
     """Judge every event of one piece. The json format's records are joined with the separator
     the whole list uses; the caller writes the brackets and the separators between pieces."""
     writer = _writer(fmt, dialect)
     counts: Counter[str] = Counter()
     out: list[str] = []
     path = str(piece.path)
-    shown = json.dumps(path, ensure_ascii=False) if writer.json else path
     if piece.path.suffix != ".jsonl":
-        for payload in payloads.read(piece.path):
+        for payload in payloads.read(piece.path, max_line):
             verdict = judge_safely(payload, direction, dialect)
             counts[verdict.verdict] += 1
             out.append(writer.verdict(path, payload.line, verdict))
         return Judged(piece, _joined(out, writer.json), counts, len(out))
+    if piece.too_long:
+        verdict = judge_safely(payloads.too_long(piece.path, piece.first_line, TooLong(piece.too_long, max_line)), direction, dialect)
+        return Judged(piece, writer.verdict(path, piece.first_line, verdict), Counter({verdict.verdict: 1}), 1)
     try:
         with piece.path.open("rb") as stream:
             stream.seek(piece.start)
-            data = stream.read() if piece.end is None else stream.read(piece.end - piece.start)
+            if piece.end is not None:  # cut by pieces(): whole lines, none over the limit across blocks
+                chunks: Iterable[tuple[int, bytes | TooLong]] = [(piece.first_line, stream.read(piece.end - piece.start))]
+            else:
+                chunks = _chunks(stream, PIECE, max_line)
+            for first, data in chunks:
+                if isinstance(data, TooLong):
+                    verdict = judge_safely(payloads.too_long(piece.path, first, data), direction, dialect)
+                    counts[verdict.verdict] += 1
+                    out.append(writer.verdict(path, first, verdict))
+                else:
+                    _judge_lines(piece.path, first, data, direction, writer, max_line, counts, out)
     except OSError as error:
         payload = payloads.Payload(piece.path, None, b"", unreadable=f"cannot read the file: {error.strerror or error}")
         verdict = judge_safely(payload, direction, dialect)
         return Judged(piece, _joined([writer.verdict(path, None, verdict)], writer.json), Counter({verdict.verdict: 1}), 1)
-    proving = fastpath.valid_type
-    name = dialect or "ga"
-    template = writer.template
-    json_out = writer.json
-    valid = 0
-    lines = data.split(b"\n")
-    last = len(lines) - 1
-    for index, line in enumerate(lines):
-        if not line or line.isspace():
-            continue
-        number = piece.first_line + index
-        try:
-            proof = proving(line, direction, name)  # a proved event is a bare event: a transcript's lines have no type
-        except Exception:  # noqa: BLE001 - judge_safely reports a validator bug as this event's verdict
-            proof = None
-        if proof is not None:
-            valid += 1
-            if json_out:
-                out.append(f'{{"path": {shown}, "line": {number}{template(proof, direction)}')
-            else:
-                out.append(f"{shown}:{number}{template(proof, direction)}")
-            continue
-        if index < last:
-            line += b"\n"  # the line as payloads reads it, so that every message is the same
-        payload = payloads.transcript_payload(piece.path, number, line)  # a transcript's frame or header, or the line
-        if payload is None:
-            continue
-        verdict = judge_safely(payload, direction, dialect)
-        counts[verdict.verdict] += 1
-        out.append(writer.verdict(path, number, verdict))
-    if valid:
-        counts["valid"] += valid
     if piece.only and not out:
         return empty_file(piece, direction, fmt, dialect)
-    return Judged(piece, _joined(out, json_out), counts, len(out))
+    return Judged(piece, _joined(out, writer.json), counts, len(out))
+
+
+def _judge_lines(file: Path, first: int, data: bytes, direction: str, writer: Writer, max_line: int, counts: Counter[str], out: list[str]) -> None:
+    """Judge the lines of ``data`` (line ``first`` onwards), appending their records to ``out``."""
+    dialect, json_out, path = writer.dialect, writer.json, str(file)
+    lines, proofs = batch.prove_lines(data, direction, dialect or "ga")
+    too_long = {index for index, line in enumerate(lines) if len(line) > max_line} if max(map(len, lines)) > max_line else set()
+    for index in too_long:
+        proofs[index] = None
+    templates = writer.templates(direction)
+    texts = list(map(templates.get, proofs))  # None: not proved, or no template yet
+    shown = json.dumps(path, ensure_ascii=False) if json_out else path
+    prefix = f'{{"path": {shown}, "line": ' if json_out else f"{shown}:"
+    last, end = len(lines) - 1, len(lines)
+    valid = position = 0
+    while position < end:
+        stop = _next_none(texts, position)
+        if position < stop:  # a stretch of proved events: their records made in C, from the templates
+            numbers = map(str, range(first + position, first + stop))
+            out.extend(map(str.__add__, map(str.__add__, repeat(prefix), numbers), texts[position:stop]))
+            valid += stop - position
+            position = stop
+            continue
+        proof, line = proofs[stop], lines[stop]
+        if proof is not None:  # proved, of a kind not templated yet
+            texts[stop] = writer.template(proof, direction)
+            continue
+        position = stop + 1
+        if stop in too_long:
+            payload: payloads.Payload | None = payloads.too_long(file, first + stop, TooLong(len(line), max_line))
+        elif not line or line.isspace():
+            continue
+        else:
+            if stop < last:
+                line += b"\n"  # the line as payloads reads it, so that every message is the same
+            payload = payloads.transcript_payload(file, first + stop, line)  # a transcript's frame or header, or the line
+            if payload is None:
+                continue
+        verdict = judge_safely(payload, direction, dialect)  # type: ignore[arg-type]
+        counts[verdict.verdict] += 1
+        out.append(writer.verdict(path, first + stop, verdict))
+    if valid:
+        counts["valid"] += valid
+
+
+def _chunks(stream: BinaryIO, size: int, max_line: int) -> Iterator[tuple[int, bytes | TooLong]]:
+    """A stream's whole lines about ``size`` bytes at a time, each with the number of its first
+    line, and each line over ``max_line`` bytes as :class:`TooLong`, skipped: memory holds at most
+    ``size + max_line`` bytes, however long a line (for files whose size is not known ahead)."""
+    carry, line = b"", 1
+    while True:
+        block = stream.read(size)
+        if not block:
+            if carry:
+                yield line, carry
+            return
+        data = carry + block if carry else block
+        cut = data.rfind(b"\n") + 1
+        if cut:
+            yield line, data[:cut]
+            line += data.count(b"\n", 0, cut)
+            carry = data[cut:]
+        elif len(data) <= max_line:
+            carry = data
+        else:  # one line over the limit: skipped up to its newline
+            length, carry = len(data), b""
+            while True:
+                block = stream.read(size)
+                newline = block.find(b"\n")
+                if newline >= 0:
+                    length, carry = length + newline, block[newline + 1 :]
+                    break
+                if not block:
+                    break
+                length += len(block)
+            yield line, TooLong(length, max_line)
+            line += 1
+            if not block:
+                return
 
 
 def empty_file(piece: Piece, direction: str, fmt: str, dialect: str | None) -> Judged:
@@ -240,25 +329,33 @@ def empty_file(piece: Piece, direction: str, fmt: str, dialect: str | None) -> J
     return Judged(piece, _joined([writer.verdict(str(piece.path), None, verdict)], writer.json), Counter({verdict.verdict: 1}), 1)
 
 
-def validate(files: Iterable[Path], out: TextIO, *, direction: str = "auto", fmt: str = "text", dialect: str | None = None,
-             jobs: int = 1, size: int = PIECE) -> Counter[str]:
+def validate(files: Iterable[Path], out: TextIO | outfile.Output, *, direction: str = "auto", fmt: str = "text", dialect: str | None = None,
+             jobs: int = 1, size: int = PIECE, max_line: int = MAX_LINE_BYTES) -> Counter[str]:
     """Judge every event of ``files`` and write what ``validate`` prints (the summary line aside);
-    returns the verdicts counted."""
-    work = partial(judge_piece, direction=direction, fmt=fmt, dialect=dialect)
+    returns the verdicts counted. With ``out`` an :class:`~conformance.outfile.Output` and
+    ``jobs`` > 1, the workers write the pieces' output themselves."""
+    work: Callable[[Piece], Judged] = partial(judge_piece, direction=direction, fmt=fmt, dialect=dialect, max_line=max_line)
+    if isinstance(out, outfile.Output) and jobs > 1:
+        work = partial(outfile.judged_to_scratch, work, outfile.scratch_directory(out.path))
     json_out = fmt == "json"
     counts: Counter[str] = Counter()
     events_of: Counter[Path] = Counter()
     written = 0
     if json_out:
         out.write("[")
-    for judged in in_order(work, pieces(files, size), jobs):
+    for judged in in_order(work, pieces(files, size, max_line), jobs):
         piece = judged.piece
         if not piece.only:
             events_of[piece.path] += judged.events
             if piece.last and not events_of.pop(piece.path):
                 judged = empty_file(piece, direction, fmt, dialect)
-        if judged.text:
-            out.write(("\n  " if written == 0 else ",\n  ") + judged.text if json_out else judged.text)
+        if judged.events:
+            if json_out:
+                out.write("\n  " if written == 0 else ",\n  ")
+            if isinstance(judged.text, outfile.Segment):
+                out.splice(judged.text)  # type: ignore[union-attr]
+            else:
+                out.write(judged.text)
             written += judged.events
         counts.update(judged.counts)
     if json_out:

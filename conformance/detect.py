@@ -26,6 +26,7 @@ from typing import Any
 
 from . import payloads
 from .decoding import NotJSON, decode
+from .lines import MAX_LINE_BYTES
 from .protocol.dialects import NAMES
 from .verdict import verdict_under
 
@@ -167,11 +168,11 @@ def _reason(event: Event, kind: Any, found: frozenset[str], verdicts: dict[str, 
 # --- reading inputs -------------------------------------------------------------------------------
 
 
-def read(path: Path, base: Path | None = None) -> Iterator[Event]:
+def read(path: Path, base: Path | None = None, max_line: int = MAX_LINE_BYTES) -> Iterator[Event]:
     """The events of one file: a ``.json`` event, or a ``.jsonl`` stream (a transcript's frames keep
-    their direction). What cannot be decoded is skipped: it is no dialect's."""
+    their direction). What cannot be decoded (or is over ``max_line`` bytes) is skipped: it is no dialect's."""
     where = path.relative_to(base).as_posix() if base is not None else ""
-    for payload in payloads.read(path):
+    for payload in payloads.read(path, max_line):
         if payload.unreadable:
             continue
         try:
@@ -182,16 +183,16 @@ def read(path: Path, base: Path | None = None) -> Iterator[Event]:
             yield Event(payload.line, value, payload.direction or "auto", where)
 
 
-def detect_path(path: Path) -> list[Detection]:
+def detect_path(path: Path, max_line: int = MAX_LINE_BYTES) -> list[Detection]:
     """A stream gives one detection; a folder one per ``.jsonl`` stream in it and one for all its
     ``.json`` payloads together."""
     if not path.is_dir():
-        return [detect_events(read(path), str(path))]
+        return [detect_events(read(path, max_line=max_line), str(path))]
     streams = sorted(p for p in path.rglob("*.jsonl") if p.is_file())
     loose = sorted(p for p in path.rglob("*.json") if p.is_file())
-    found = [detect_events(read(stream), str(stream)) for stream in streams]
+    found = [detect_events(read(stream, max_line=max_line), str(stream)) for stream in streams]
     if loose or not streams:
-        found.append(detect_events((event for file in loose for event in read(file, path)), str(path)))
+        found.append(detect_events((event for file in loose for event in read(file, path, max_line)), str(path)))
     return found
 
 

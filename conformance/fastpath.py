@@ -3,8 +3,10 @@
 Most of what a validator sees on a long recording is valid, and most of it is small (deltas,
 voice activity, commits) or one long audio string. This module derives, from the reference
 pydantic models, msgspec structs that accept a *subset* of what the models accept: strict types,
-the same literals, lengths and bounds, tagged unions dispatched as pydantic dispatches them, the
-models' own after-validators (base64) run on the decoded values. The pydantic models stay the
+the same literals, lengths and bounds, tagged unions dispatched as pydantic dispatches them, base64
+members typed as ``bytes`` so that msgspec checks them while it decodes (its acceptance equals the
+models' ``check_base64``: ``tests/test_base64_equivalence.py``), other after-validators run on the
+decoded values. The pydantic models stay the
 single source of truth: the structs are built from their core schemas at first use, and a
 construct the derivation cannot mirror exactly (a pattern, a free-form ``Any``, a validator of
 another kind, a union msgspec cannot tell apart) leaves what holds it to pydantic.
@@ -254,9 +256,9 @@ class _Derivation:
                 raise _Unsupported("a list of anything")
             inner: list[Any] = []
             item = self._type(schema["items_schema"], checks=inner)
-            if any(where != "value" for where, _ in inner):
+            if any(where not in ("value", "base64") for where, _ in inner):
                 raise _Unsupported("a validator below a list item's list")
-            checks.extend(("each", check) for _, check in inner)
+            checks.extend(("each", check) for where, check in inner if where == "value")
             return _constrained(list[item], schema, _COLLECTION_CONSTRAINTS, structural={"items_schema"})  # type: ignore[valid-type]
         if kind == "dict":
             keys = self._type(schema.get("keys_schema") or {"type": "any"}, checks=[])
@@ -273,6 +275,11 @@ class _Derivation:
             inner_type = self._type(schema["schema"], checks=inner_checks)
             if inner_checks or not _is_scalar(schema["schema"]):
                 raise _Unsupported("an after-validator on other than a plain scalar")
+            if function["function"] is check_base64 and inner_type is str:
+                # msgspec checks base64 while it decodes, accepting exactly what check_base64
+                # accepts (tests/test_base64_equivalence.py): no check left to run in Python.
+                checks.append(("base64", None))
+                return bytes
             checks.append(("value", function["function"]))
             return inner_type
         if kind == "union":
@@ -284,7 +291,7 @@ class _Derivation:
     def _union(self, choices: list[Mapping[str, Any]], checks: list[Any]) -> Any:
         inner: list[Any] = []
         types = tuple(self._type(choice, checks=inner) for choice in choices)
-        if inner:
+        if any(where != "base64" for where, _ in inner):
             raise _Unsupported("a validator inside a union")
         return Union[types]  # msgspec refuses (at the decoder) a union whose members it cannot tell apart
 
@@ -393,7 +400,7 @@ class _Derivation:
             return found
         self._structs[key] = None  # in progress; stays None if it fails
         omissions = self.omissions
-        definitions, checks, walked, rename = [], [], [], {}
+        definitions, checks, walked, rename, decoded_base64 = [], [], [], {}, []
         required, optional, nested = 0 if tag_field is None else 1, [], []
         flat = True
         for index, (name, field) in enumerate(fields.items()):
@@ -419,7 +426,10 @@ class _Derivation:
             if attribute != name:
                 rename[attribute] = name
             for where, check in found_checks:
-                checks.append((attribute, check, where == "each"))
+                if where == "base64":
+                    decoded_base64.append(attribute)
+                else:
+                    checks.append((attribute, check, where == "each"))
             if _is_scalar(field_schema):
                 if is_optional:
                     optional.append(attribute)
@@ -444,7 +454,7 @@ class _Derivation:
         if tag_field is not None:
             options.update(tag_field=tag_field, tag=tag_value)
         struct = msgspec.defstruct(f"{cls.__name__}Struct", definitions, **options)
-        base64_only = checks[0][0] if len(checks) == 1 and not walked and checks[0][1] is check_base64 and not checks[0][2] else None
+        base64_only = decoded_base64[0] if len(decoded_base64) == 1 and not checks and not walked else None
         _SHAPES[struct] = _Shape(_checker(checks, walked), _counter(required, optional, nested), flat, base64_only, frozenset(fields), tuple(held))
         self._structs[key] = struct
         if self.omissions > omissions:
@@ -720,6 +730,40 @@ def valid_type(data: bytes | str, direction: str, dialect: str = "ga") -> Proof 
     return _with_unknown(data, value, event, shape, colons)
 
 
+#: Struct -> its event type, for the event structs with no check left to run and no learned member:
+#: their proof once the colons of their text are accounted for (the batch path's common case).
+PLAIN: dict[type, str] = {}
+#: Struct -> (proof without, proof with) its one learned member (``learned_0``), for the event
+#: structs with no check left to run: the other common case (deltas and their ``obfuscation``).
+ONE_LEARNED: dict[type, tuple[str, Proof]] = {}
+
+
+def proof_of(event: Any) -> Proof | None:
+    """The proof of an event decoded into its struct, once its text is known to hold no member the
+    struct does not hold, none twice and no colon the struct does not (the batch path counts the
+    colons of a whole run of texts at once): its remaining checks passed, and the learned members
+    it has. ``None``: the single-event path decides."""
+    shape = _SHAPES[type(event)]
+    if shape.checker is not None:
+        try:
+            shape.checker(event)
+        except _REFUSALS:
+            return None
+    learned = shape.learned
+    if not learned:
+        if shape.checker is None and shape.event_type is not None:
+            PLAIN[type(event)] = shape.event_type
+        return shape.event_type
+    if len(learned) == 1:
+        if shape.checker is None and shape.event_type is not None:
+            ONE_LEARNED[type(event)] = (shape.event_type, shape.held_proof())
+        return shape.event_type if getattr(event, learned[0][0]) is UNSET else shape.held_proof()
+    held = _held(event, learned)
+    if len(held) > 1:
+        return None  # their wire order is for the decoded value to tell
+    return (shape.event_type, held) if held else shape.event_type  # type: ignore[return-value]
+
+
 def _counted(text: bytes | str, event: Any, shape: _Shape, colons: int) -> Proof | None:
     """The proof of a decoded event when the colons of its text add up to the members the struct
     holds: then no member is unknown (but those it learned) or repeated, and no string holds a
@@ -803,21 +847,38 @@ def _json_type(value: Any) -> str:
     return _JSON_TYPES.get(type(value)) or json_type(value)
 
 
-#: What stands for a long base64 string cut out of the text: the one JSON spelling of U+0000.
-_STAND_IN, _STAND_IN_VALUE = b'"\\u0000"', "\x00"
+#: What stands for a long base64 string cut out of the text: the one JSON string that decodes, as
+#: base64, to no bytes (any other string is either not base64 or decodes to at least one byte).
+_STAND_IN, _STAND_IN_VALUE = b'""', b""
 
 
 def _valid_excised(data: bytes | str, decoder: Any) -> Proof | None:
     """A long event whose last string is long base64 (audio): the string is checked where it
     lies in the text, by the models' own base64 check, and the rest is judged as a short event
-    with a stand-in in its place, so that the audio is never copied into a Python string.
+    with a stand-in in its place (:func:`excised`), so that the audio is never copied into a
+    Python string. Otherwise the ordinary long route decides."""
+    short = excised(data)
+    if short is None:
+        return None
+    try:
+        event = decoder.decode(short)
+    except _UNDECODABLE:
+        return None
+    if not holds_stand_in(event):
+        return None
+    return _counted(short, event, _SHAPES[type(event)], short.count(b":"))
+
+
+def excised(data: bytes | str) -> bytes | None:
+    """``data`` with its last string, long valid base64, replaced by the stand-in ``""``; ``None``
+    when its last string is not that.
 
     The last quote of a JSON text closes its last string. The stretch before it, back to the
-    previous quote, passes the base64 check, so it holds no quote, backslash or colon. Put the
-    stand-in in its place: if the shorter text decodes with the event's one base64 field equal to
-    the stand-in's value, and the stand-in's text occurs in it once, then the stand-in is that
-    field's whole string, so the stretch was that field's exact value; and the shorter text has
-    every colon of the original. Otherwise the ordinary long route decides."""
+    previous quote, passes the base64 check, so it holds no quote, backslash or colon. If the
+    shorter text decodes with the event's one base64 field empty (:func:`holds_stand_in`), and
+    ``""`` occurs in it once, then the stand-in is that field's whole string (no other spelling of
+    a string decodes to no bytes), so the stretch was that field's exact value; and the shorter
+    text has every colon of the original."""
     if type(data) is not bytes:
         return None
     end = data.rfind(b'"')
@@ -829,16 +890,14 @@ def _valid_excised(data: bytes | str, decoder: Any) -> Proof | None:
     except ValueError:
         return None
     short = data[:start] + _STAND_IN + data[end + 1 :]
-    if short.count(b"\\u0000") != 1:
-        return None
-    try:
-        event = decoder.decode(short)
-    except _UNDECODABLE:
-        return None
-    shape = _SHAPES[type(event)]
-    if shape.base64_only is None or getattr(event, shape.base64_only) != _STAND_IN_VALUE:
-        return None
-    return _counted(short, event, shape, short.count(b":"))
+    return short if short.count(_STAND_IN) == 1 else None
+
+
+def holds_stand_in(event: Any) -> bool:
+    """Whether a struct decoded from an :func:`excised` text has its one base64 member, and
+    nothing else the models check, and that member is the stand-in."""
+    attribute = _SHAPES[type(event)].base64_only
+    return attribute is not None and getattr(event, attribute) == _STAND_IN_VALUE
 
 
 def _valid_long(data: bytes | str, direction: str, table: _Tables) -> Proof | None:

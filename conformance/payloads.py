@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .decoding import NotJSON, decode
+from .lines import MAX_LINE_BYTES, TooLong, numbered, read_document
 
 PAYLOAD_SUFFIXES = (".json", ".jsonl")
 
@@ -40,20 +41,33 @@ def expand(paths: list[Path]) -> list[Path]:
     return files
 
 
-def read(path: Path) -> Iterator[Payload]:
+def read(path: Path, max_line: int = MAX_LINE_BYTES) -> Iterator[Payload]:
+    """The payloads of one file; a line (or a ``.json`` document) over ``max_line`` bytes is a
+    payload that was not read (:mod:`conformance.lines`)."""
     try:
         if path.suffix == ".jsonl":
-            yield from _read_lines(path)
+            yield from _read_lines(path, max_line)
         else:
-            yield Payload(path, None, path.read_bytes())
+            with path.open("rb") as stream:
+                data = read_document(stream, max_line)
+            yield Payload(path, None, b"", unreadable=str(data)) if isinstance(data, TooLong) else Payload(path, None, data)
     except OSError as error:
         yield Payload(path, None, b"", unreadable=f"cannot read the file: {error.strerror or error}")
 
 
-def _read_lines(path: Path) -> Iterator[Payload]:
+def too_long(path: Path, number: int | None, line: TooLong) -> Payload:
+    """The payload of a line over the limit, skipped unread."""
+    return Payload(path, number, b"", unreadable=str(line))
+
+
+def _read_lines(path: Path, max_line: int) -> Iterator[Payload]:
     empty = True
     with path.open("rb") as stream:
-        for number, line in enumerate(stream, start=1):
+        for number, line in numbered(stream, max_line):
+            if isinstance(line, TooLong):
+                empty = False
+                yield too_long(path, number, line)
+                continue
             if not line.strip():
                 continue
             payload = _transcript_line(path, number, line) if _may_be_transcript_line(line) else Payload(path, number, line)

@@ -274,12 +274,28 @@ def _dialect_valid_fast(data: bytes | str, direction: Direction | Literal["auto"
     proof = fastpath.valid_type(data, direction, name)
     if proof is None:
         return None
+    return _dialect_proved(proof, data, direction, name)
+
+
+def _dialect_proved(proof: fastpath.Proof, data: bytes | str, direction: Direction | Literal["auto"], name: str) -> Verdict:
     event_type, names = (proof, ()) if type(proof) is str else proof
     dialect = _dialect(name)
     found = direction if direction != "auto" else dialect.direction_of(event_type)
     unknown = tuple(UnknownField(child(ROOT, member), kind) for member, kind in names)
-    verdict = Verdict("valid", event_type, found, (), unknown, dialect.notes.get(event_type))  # type: ignore[arg-type]
-    verdict.event = dialect.models(found)[event_type].model_validate_json(data)
+    verdict = _NEW(_ParsedOnDemand)
+    verdict.verdict, verdict.type, verdict.direction, verdict.errors, verdict.unknown_fields = "valid", event_type, found, (), unknown
+    verdict.note, verdict.dialect = dialect.notes.get(event_type), None
+    verdict._source = (data, dialect.models(found)[event_type])
+    return verdict
+
+
+def proved_verdict(proof: fastpath.Proof, data: bytes | str, direction: Direction | Literal["auto"] = "auto", dialect: str | None = None) -> Verdict:
+    """The verdict :func:`judge` gives ``data`` when the fast path proves it valid with ``proof``
+    (its reference event parsed from ``data`` when first asked for)."""
+    if dialect is None:
+        return _proved_valid(proof, data)
+    verdict = _proved_valid(proof, data) if dialect == "ga" else _dialect_proved(proof, data, direction, dialect)
+    verdict.dialect = dialect
     return verdict
 
 

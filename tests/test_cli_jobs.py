@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance import bulk, payloads
+from conformance import bulk, outfile, payloads
 from conformance.commands.validate import summary
 from conformance.verdict import Verdict
 
@@ -159,3 +159,30 @@ def test_session_jobs_print_the_same_in_input_order(fmt: str) -> None:
                               capture_output=True, text=True, timeout=300, check=False)
     assert parallel.stdout == serial.stdout and serial.stdout
     assert parallel.returncode == serial.returncode
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+@pytest.mark.parametrize("jobs, size", [(1, bulk.PIECE), (2, 300), (3, 1000)])
+def test_output_file_written_by_the_workers_is_what_stdout_prints(recordings: list[Path], tmp_path: Path, fmt: str, jobs: int, size: int) -> None:
+    """``--output FILE``: the workers write their pieces' output into scratch files, the parent
+    lays them into FILE in input order; FILE is what stdout shows, and no scratch file is left."""
+    expected, expected_counts = one_by_one(recordings, fmt)
+    target = tmp_path / "out" / "verdicts.txt"
+    target.parent.mkdir()
+    out = outfile.Output(target)
+    try:
+        counts = bulk.validate(recordings, out, fmt=fmt, jobs=jobs, size=size)
+    finally:
+        out.close()
+    assert target.read_text(encoding="utf-8") == expected
+    assert counts == expected_counts
+    assert [path.name for path in target.parent.iterdir()] == ["verdicts.txt"]
+
+
+def test_the_command_line_writes_the_output_file(recordings: list[Path], tmp_path: Path) -> None:
+    expected, counts = one_by_one(recordings, "text")
+    target = tmp_path / "verdicts.txt"
+    run = subprocess.run([sys.executable, "-m", "conformance.cli", "validate", "--jobs", "2", "--output", str(target), *map(str, recordings)],
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert run.stdout == "" and run.returncode == 1
+    assert target.read_text(encoding="utf-8") == expected + summary(counts) + "\n"

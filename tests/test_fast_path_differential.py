@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conformance import fastpath, generation, judge, judge_value
+from conformance import batch, fastpath, generation, judge, judge_value
 from conformance import verdict as verdicts
 from conformance.families.properties import _mutate
 from conformance.protocol import CLIENT_EVENT_MODELS, SERVER_EVENT_MODELS, dialects
@@ -152,16 +152,26 @@ def _facts(verdict: verdicts.Verdict) -> tuple[Any, ...]:
     return verdict.verdict, verdict.type, verdict.direction, verdict.errors, verdict.unknown_fields, verdict.note
 
 
-def agree(text: str | bytes, direction: str, dialect: str = "ga") -> tuple[verdicts.Verdict, Any]:
-    """Assert that the fast path proves only what the full path finds valid, with the same type
-    and unknown members, and that ``judge`` as a whole gives the full path's verdict."""
-    full = _full(text, direction, dialect)
-    proof = fastpath.valid_type(text, direction, dialect)
+def proves_only_the_valid(proof: Any, full: verdicts.Verdict, text: str | bytes) -> None:
+    """A proof stands for a valid event of the full path's type, with its unknown members."""
     if proof is not None:
         event_type, unknown = (proof, ()) if isinstance(proof, str) else proof
         assert full.verdict == "valid", (proof, full, text)
         assert event_type == full.type, (proof, full)
         assert tuple((u.path, u.type) for u in full.unknown_fields) == tuple((verdicts.child("$", name), kind) for name, kind in unknown), (proof, full)
+
+
+def agree(text: str | bytes, direction: str, dialect: str = "ga") -> tuple[verdicts.Verdict, Any]:
+    """Assert that the fast path, one text at a time and in a batch, proves only what the full
+    path finds valid, with the same type and unknown members, and that ``judge`` and
+    ``judge_batch`` give the full path's verdict."""
+    full = _full(text, direction, dialect)
+    proof = fastpath.valid_type(text, direction, dialect)
+    proves_only_the_valid(proof, full, text)
+    for batch_proof in batch.prove_batch([text, text], direction, dialect):  # the second after whatever the first taught
+        proves_only_the_valid(batch_proof, full, text)
+    whole = batch.judge_batch([text], direction, None if dialect == "ga" else dialect)[0]  # type: ignore[arg-type]
+    assert (whole.verdict, whole.type, whole.errors, whole.unknown_fields) == (full.verdict, full.type, full.errors, full.unknown_fields), text
     if dialect == "ga":
         assert _facts(judge(text, direction)) == _facts(full), text  # type: ignore[arg-type]
         fast_pydantic = verdicts._judge_valid_pydantic(text, direction)
@@ -204,11 +214,12 @@ def test_valid_events_get_the_full_paths_verdict(event_type: str) -> None:
         agree(text.encode(), asked)
         agree_on_value(event, asked)
         if style != "escaped-colons":
-            proved.append(proof is not None)
+            proved.append(text if proof is None else None)
 
     check()
     if event_type in GA_FULLY and proved:
-        assert all(proved), f"the fast path left {proved.count(False)} of {len(proved)} valid {event_type} events to pydantic"
+        left = [text for text in proved if text is not None]
+        assert not left, f"the fast path left {len(left)} of {len(proved)} valid {event_type} events to pydantic, such as {left[0]}"
 
 
 @pytest.mark.parametrize("event_type", sorted(GA_MODELS))
@@ -361,3 +372,48 @@ def test_a_learned_member_of_another_type_is_proved_on_every_route() -> None:
     assert fastpath.valid_value_type(json.loads(other), "server") == expected
     assert fastpath.valid_type(other.encode(), "server") == expected
     agree(other + " " * fastpath.LONG, "server")
+
+
+# --- runs: the batch path over many texts at once ---------------------------------------------------
+
+
+@pytest.mark.parametrize("dialect", ["ga", *OTHER_DIALECTS])
+def test_a_run_of_texts_gets_each_texts_verdict(dialect: str) -> None:
+    """Runs of valid, mutated, member-repeating and hostile texts, of many types, through
+    prove_batch, prove_lines and judge_batch at once: each text's proof and verdict are the full
+    path's, wherever in the run it stands (a text that stops the run, and those after it)."""
+    models = GA_MODELS if dialect == "ga" else {**dialects.get(dialect).models("client"), **dialects.get(dialect).models("server")}
+
+    @settings(_QUIET, max_examples=max(5, settings().max_examples // 2))
+    @given(st.lists(st.tuples(st.sampled_from(sorted(models)), st.sampled_from(["valid", "mutated", "more", "repeated", "hostile"]), st.data()),
+                    min_size=1, max_size=12))
+    def check(drawn: list[tuple[str, str, Any]]) -> None:
+        texts = []
+        for event_type, kind, data in drawn:
+            if kind == "hostile":
+                texts.append(data.draw(st.sampled_from(sorted(HOSTILE.values(), key=len)[:-3]), label="hostile"))
+                continue
+            event = data.draw(_events(models[event_type]), label="event")
+            repeat = None
+            if kind == "mutated":
+                event = _mutate(event, data)[0]
+            elif kind == "more":
+                event = _more_mutations(event, data)
+            elif kind == "repeated":
+                path, target = data.draw(st.sampled_from(_objects(event)), label="object")
+                if target:
+                    repeat = (path, data.draw(st.sampled_from(sorted(target)), label="member"), "a:b")
+            style = data.draw(st.sampled_from([spelling for spelling in SPELLINGS if spelling != "indented"]), label="style")
+            texts.append(spell(_long_base64(event) if style == "long-base64" else event, style, repeat).encode())
+        fulls = [_full(text, "auto", dialect) for text in texts]
+        for proof, full, text in zip(batch.prove_batch(texts, "auto", dialect), fulls, texts):
+            proves_only_the_valid(proof, full, text)
+        lines, proofs = batch.prove_lines(b"\n".join(texts) + b"\n", "auto", dialect)
+        assert len(proofs) == len(texts) + sum(text.count(b"\n") for text in texts) + 1 and proofs[-1] is None
+        if not any(b"\n" in text for text in texts):
+            for proof, full, text in zip(proofs, fulls, texts):
+                proves_only_the_valid(proof, full, text)
+        judged = batch.judge_batch(texts, "auto", None if dialect == "ga" else dialect)
+        assert [(v.verdict, v.type, v.errors, v.unknown_fields) for v in judged] == [(f.verdict, f.type, f.errors, f.unknown_fields) for f in fulls]
+
+    check()

@@ -16,9 +16,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "conformance"
 
 #: Lowest first. A module belongs to the layer of the longest prefix naming it.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("conformance.jsonpath", "conformance.compare", "conformance.decoding", "conformance.payloads")),
-    ("protocol", ("conformance", "conformance.protocol", "conformance.fastpath", "conformance.verdict", "conformance.schema", "conformance.generation", "conformance.detect")),
-    ("data", ("conformance.sessions", "conformance.corpus", "conformance.bulk", "conformance.distributed")),
+    ("base", ("conformance.jsonpath", "conformance.compare", "conformance.decoding", "conformance.payloads", "conformance.lines")),
+    ("protocol", ("conformance", "conformance.protocol", "conformance.fastpath", "conformance.verdict", "conformance.batch", "conformance.schema", "conformance.generation", "conformance.detect")),
+    ("data", ("conformance.sessions", "conformance.corpus", "conformance.bulk", "conformance.outfile", "conformance.distributed")),
     ("adapters", ("conformance.adapters",)),
     ("live", ("conformance.live",)),
     ("implementations", ("conformance.implementations", "conformance.broken")),
@@ -60,7 +60,14 @@ def imports(path: Path, known: dict[str, Path]) -> set[str]:
 
 
 def layer(name: str) -> int:
-    matches = [(len(prefix), index) for index, (_, prefixes) in enumerate(LAYERS) for prefix in prefixes if name == prefix or name.startswith(prefix + ".")]
+    """The layer of a module: the one of the longest prefix naming it (the package itself, ``conformance``,
+    names only itself, so that a new top-level module must be given a layer)."""
+    matches = [
+        (len(prefix), index)
+        for index, (_, prefixes) in enumerate(LAYERS)
+        for prefix in prefixes
+        if name == prefix or (prefix != "conformance" and name.startswith(prefix + "."))
+    ]
     if not matches:
         raise AssertionError(f"{name} belongs to no layer: add it to tests/test_layers.py")
     return max(matches)[1]
@@ -121,6 +128,8 @@ def test_no_module_imports_a_higher_layer() -> None:
 def test_every_module_has_a_layer() -> None:
     for name in GRAPH:
         layer(name)
+    with pytest.raises(AssertionError, match="belongs to no layer"):
+        layer("conformance.a_module_nobody_placed")
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import EXIT_FAILED, EXIT_OK
+from . import EXIT_FAILED, EXIT_OK, add_max_line_bytes
 
 
 def register(commands: Any) -> None:
@@ -23,6 +23,7 @@ def register(commands: Any) -> None:
     )
     detect.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     detect.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    add_max_line_bytes(detect)
     detect.set_defaults(run=run)
 
 
@@ -32,7 +33,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     missing = [str(path) for path in args.paths if not path.exists()]
     if missing:
         parser.error(f"no such file or directory: {', '.join(missing)}")
-    detections = [detection for path in args.paths for detection in detect_path(path)]
+    detections = [detection for path in args.paths for detection in detect_path(path, args.max_line_bytes)]
     if args.format == "json":
         sys.stdout.write(dumps(detections) + "\n")
     else:

@@ -26,7 +26,7 @@ from ..corpus import add, hygiene
 from ..corpus.fixtures import FIXTURES_ROOT
 from ..protocol.names import TRANSPORTS
 from ..sessions.transcript import Header
-from . import EXIT_FAILED, EXIT_OK
+from . import EXIT_FAILED, EXIT_OK, add_max_line_bytes
 
 ROOT_VARIABLE = "CONFORMANCE_FIXTURES_ROOT"
 REGISTRY_VARIABLE = "CONFORMANCE_ID_REGISTRY"
@@ -85,6 +85,7 @@ def _register_add(actions: Any) -> None:
     session.add_argument("--transport", choices=TRANSPORTS, default="websocket", help="the session's transport (default websocket)")
     session.add_argument("--excerpt", action="store_true", help="the transcript starts or ends mid-session")
     session.add_argument("--notes", help="free text for the transcript header")
+    add_max_line_bytes(parser)
     parser.set_defaults(run=run_add)
 
 
@@ -122,7 +123,7 @@ def run_add(args: argparse.Namespace, parser: argparse.ArgumentParser, stdin: Te
     try:
         if args.session_out:
             return _keep_session(args, asker, out)
-        events = add.select(add.read_events(args.path), args.only, lines)
+        events = add.select(add.read_events(args.path, args.max_line_bytes), args.only, lines)
         prepared = [add.prepare(event, args.direction) for event in events]
         for item in prepared:
             out.write(f"{item.event.where}  {item.event_type or '-'}  {item.verdict.verdict}\n")
@@ -162,7 +163,7 @@ def _keep_session(args: argparse.Namespace, asker: _Asker, out: TextIO) -> int:
     if args.dry_run:
         out.write(f"would write {args.session_out}\n")
         return EXIT_OK
-    frames, alterations = add.write_session(args.session_out, args.path, header)
+    frames, alterations = add.write_session(args.session_out, args.path, header, max_line=args.max_line_bytes)
     out.write(f"wrote {args.session_out}: {frames} frames\n")
     for alteration in alterations:
         out.write(f"    altered: {alteration}\n")

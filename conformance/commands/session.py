@@ -17,7 +17,7 @@ from ..protocol.names import TRANSPORTS
 from ..sessions.findings import LEVELS
 from ..sessions.rules import SessionResult, check_transcript
 from ..sessions.transcript import SUFFIX, open_transcript
-from . import EXIT_FAILED, EXIT_OK, jobs
+from . import EXIT_FAILED, EXIT_OK, add_max_line_bytes, jobs
 from .validate import summary
 
 
@@ -40,6 +40,7 @@ def register(commands: Any) -> None:
     session.add_argument("--jobs", type=jobs, default=1, metavar="N",
                          help="check N transcripts at a time in N processes (0: one per core); a transcript is one session, "
                          "read in order by one process; the output is the same, in input order (default: 1)")
+    add_max_line_bytes(session)
     session.set_defaults(run=run)
 
 
@@ -50,14 +51,14 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     files = transcripts(args.paths)
     if not files:
         parser.error(f"no {SUFFIX} transcripts under {', '.join(map(str, args.paths))}")
-    check = partial(_check, transport=args.transport, excerpt=args.excerpt, dialect=args.dialect)
+    check = partial(_check, transport=args.transport, excerpt=args.excerpt, dialect=args.dialect, max_line=args.max_line_bytes)
     results = in_order(check, files, args.jobs)
     conforms = (_write_json if args.format == "json" else _write_text)(results, sys.stdout)
     return EXIT_OK if conforms else EXIT_FAILED
 
 
-def _check(path: Path, *, transport: str | None, excerpt: bool | None, dialect: str | None) -> tuple[Path, SessionResult]:
-    return path, check_transcript(open_transcript(path), transport=transport, excerpt=excerpt, dialect=dialect)
+def _check(path: Path, *, transport: str | None, excerpt: bool | None, dialect: str | None, max_line: int) -> tuple[Path, SessionResult]:
+    return path, check_transcript(open_transcript(path, max_line), transport=transport, excerpt=excerpt, dialect=dialect)
 
 
 def transcripts(paths: list[Path]) -> list[Path]:

@@ -8,10 +8,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from .. import bulk, payloads
+from .. import bulk, outfile, payloads
 from ..verdict import VERDICTS
 from ..protocol.dialects import NAMES as DIALECTS
-from . import EXIT_FAILED, EXIT_OK, jobs
+from . import EXIT_FAILED, EXIT_OK, add_max_line_bytes, jobs
 
 
 def register(commands: Any) -> None:
@@ -36,6 +36,10 @@ def register(commands: Any) -> None:
     validate.add_argument("--jobs", type=jobs, default=1, metavar="N",
                           help="judge in N processes (0: one per core): files, and large files in pieces cut at line boundaries; "
                           "the output is the same, in input order (default: 1)")
+    validate.add_argument("--output", type=Path, metavar="FILE",
+                          help="write the output to FILE instead of stdout (byte for byte the same); with --jobs, each process "
+                          "writes the output of the pieces it judges itself, and FILE holds it in input order")
+    add_max_line_bytes(validate)
     validate.set_defaults(run=run)
 
 
@@ -43,9 +47,18 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     missing = [str(path) for path in args.paths if not path.exists()]
     if missing:
         parser.error(f"no such file or directory: {', '.join(missing)}")
-    counts = bulk.validate(payloads.expand(args.paths), sys.stdout, direction=args.direction, fmt=args.format, dialect=args.dialect, jobs=args.jobs)
-    if args.format == "text":
-        print(summary(counts))
+    try:
+        out = sys.stdout if args.output is None else outfile.Output(args.output)
+    except OSError as error:
+        parser.error(f"cannot write --output {args.output}: {error.strerror or error}")
+    try:
+        counts = bulk.validate(payloads.expand(args.paths), out, direction=args.direction, fmt=args.format, dialect=args.dialect,
+                               jobs=args.jobs, max_line=args.max_line_bytes)
+        if args.format == "text":
+            out.write(summary(counts) + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
     return EXIT_OK if counts["valid"] == sum(counts.values()) and counts else EXIT_FAILED
 
 

@@ -33,6 +33,7 @@ from pydantic import ValidationError
 
 from ..decoding import NotJSON, decode
 from ..jsonpath import ROOT, child, steps
+from ..lines import MAX_LINE_BYTES, TooLong, read_document
 from ..sessions.transcript import Frame, Header, TranscriptWriter, header_line, open_transcript
 from ..verdict import Direction, Verdict, judge_value
 from . import hygiene
@@ -102,20 +103,24 @@ class Planned:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def read_events(path: Path) -> Iterator[Event]:
+def read_events(path: Path, max_line: int = MAX_LINE_BYTES) -> Iterator[Event]:
     """The events in ``path``: one for a ``.json`` file, one per event line of a ``.jsonl`` file or
     transcript. A line that is not an event (a raw or binary frame) is skipped; a malformed one is
-    refused, since no fixture can be made of it."""
+    refused, since no fixture can be made of it; so is one over ``max_line`` bytes."""
     if path.suffix != ".jsonl":
         try:
-            value = decode(path.read_bytes())
+            with path.open("rb") as stream:
+                data = read_document(stream, max_line)
+            if isinstance(data, TooLong):
+                raise Refused(f"{path}: {data}")
+            value = decode(data)
         except OSError as error:
             raise Refused(f"{path}: cannot read it: {error.strerror or error}") from None
         except NotJSON as reason:
             raise Refused(f"{path}: not one JSON document ({reason}); a fixture holds a JSON payload") from None
         yield Event(str(path), None, value)
         return
-    transcript = open_transcript(path)
+    transcript = open_transcript(path, max_line)
     if transcript.header_problem is not None:
         raise Refused(f"{path}: {transcript.header_problem}")
     for frame in transcript:
@@ -357,11 +362,11 @@ def register(registry_path: Path, ids: list[str]) -> None:
 # --- whole sessions -----------------------------------------------------------------------------
 
 
-def write_session(path: Path, source: Path, header: Header, budget: int = hygiene.SIZE_BUDGET) -> tuple[int, list[str]]:
+def write_session(path: Path, source: Path, header: Header, budget: int = hygiene.SIZE_BUDGET, max_line: int = MAX_LINE_BYTES) -> tuple[int, list[str]]:
     """Keep ``source`` whole as one transcript at ``path`` (for the session corpus): every frame in
     order, redacted, audio shortened until the file fits ``budget``; the header is ``header`` with a
     summary of those alterations added to its ``notes``. Returns (frames written, alterations)."""
-    transcript = open_transcript(source)
+    transcript = open_transcript(source, max_line)
     if transcript.header_problem is not None:
         raise Refused(f"{source}: {transcript.header_problem}")
     frames: list[Frame] = []

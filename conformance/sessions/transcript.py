@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..corpus.fixtures import ID_PATTERN, Provenance
 from ..decoding import NotJSON, decode, find_duplicate_key
 from ..jsonpath import ROOT, child, describe
+from ..lines import MAX_LINE_BYTES, TooLong, numbered
 from ..protocol.dialects import NAMES as DIALECTS
 from ..protocol.names import CLIENT_EVENT_TYPES, Transport
 
@@ -135,21 +136,22 @@ class Transcript:
         return self.frames
 
 
-def open_transcript(path: Path) -> Transcript:
-    """Open ``path`` for streaming. Never raises for bad content; an unreadable file is one problem."""
+def open_transcript(path: Path, max_line: int = MAX_LINE_BYTES) -> Transcript:
+    """Open ``path`` for streaming. Never raises for bad content; an unreadable file is one problem,
+    a line over ``max_line`` bytes a problem of that line (it is skipped unread)."""
     try:
         stream = path.open("rb")
     except OSError as error:
         problem = LineProblem(0, ROOT, "a readable transcript file", f"cannot read it: {error.strerror or error}")
         return Transcript(path, Header(), problem)
-    transcript = read_lines(_lines(stream))
+    transcript = read_lines(_lines(stream, max_line))
     transcript.path = path
     return transcript
 
 
-def read_lines(lines: Iterable[tuple[int, bytes]]) -> Transcript:
+def read_lines(lines: Iterable[tuple[int, bytes | TooLong]]) -> Transcript:
     """A transcript from numbered lines (1-based). Blank lines are skipped."""
-    decoded = ((number, text, *_decode(number, text)) for number, text in lines if text.strip())
+    decoded = ((number, text, *_decode(number, text)) for number, text in lines if isinstance(text, TooLong) or text.strip())
     first = next(decoded, None)
     if first is None:
         return Transcript(None, Header())
@@ -165,9 +167,9 @@ def parse_text(text: str) -> Transcript:
     return read_lines((number, line.encode()) for number, line in enumerate(text.splitlines(), start=1))
 
 
-def _lines(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
+def _lines(stream: BinaryIO, max_line: int) -> Iterator[tuple[int, bytes | TooLong]]:
     with stream:
-        yield from enumerate(stream, start=1)
+        yield from numbered(stream, max_line)
 
 
 def _is_header(value: Any) -> bool:
@@ -176,7 +178,9 @@ def _is_header(value: Any) -> bool:
     return isinstance(value, dict) and "transcript" in value and "type" not in value and "dir" not in value
 
 
-def _decode(number: int, text: bytes) -> tuple[Any, LineProblem | None]:
+def _decode(number: int, text: bytes | TooLong) -> tuple[Any, LineProblem | None]:
+    if isinstance(text, TooLong):
+        return None, LineProblem(number, ROOT, "a JSON object (a transcript line)", f"not JSON: {text}")
     try:
         value = decode(text)
     except NotJSON as reason:
@@ -206,10 +210,11 @@ def _header(number: int, value: dict[str, Any], problem: LineProblem | None) -> 
         return Header(), problem or LineProblem(number, path, expected, describe(error.get("input")))
 
 
-def _frame(number: int, text: bytes, value: Any, problem: LineProblem | None) -> Frame:
+def _frame(number: int, text: bytes | TooLong, value: Any, problem: LineProblem | None) -> Frame:
     def broken(why: LineProblem) -> Frame:
         direction = value.get("dir") if isinstance(value, dict) and value.get("dir") in ("client", "server") else "server"
-        return Frame(number, direction, raw=text.decode("utf-8", "replace").rstrip("\r\n"), problem=why)
+        raw = "" if isinstance(text, TooLong) else text.decode("utf-8", "replace").rstrip("\r\n")
+        return Frame(number, direction, raw=raw, problem=why)
 
     if problem is not None:
         return broken(problem)
