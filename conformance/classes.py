@@ -102,7 +102,7 @@ def judge_level(
     family: str,
     check: str,
     level: Level,
-    klass: ConformanceClass,
+    klass: ConformanceClass | tuple[ConformanceClass, ...],
     scope: Scope,
     event_type: str | None = None,
     sends: Iterable[str] = (),
@@ -111,7 +111,11 @@ def judge_level(
 ) -> Judged:
     """The level of a check for an implementation of class ``klass`` with ``scope``, and whether it
     runs. ``sends``: the features the check's input needs sent; ``produced_by``: the features without
-    which no server sends its input."""
+    which no server sends its input. An implementation of several classes (the reference is a model
+    and a client) is judged as the one that asks most of it."""
+    if isinstance(klass, tuple):
+        judged = [judge_level(family=family, check=check, level=level, klass=one, scope=scope, event_type=event_type, sends=sends, produced_by=produced_by, name=name) for one in klass]
+        return min(judged, key=lambda j: (j.outcome == "not-applicable", j.outcome == "not-implemented", _ORDER[j.level]))
     row = row_for(family, check)
     rule: Rule = row.rule(klass) if row else "own"
     if rule == "n/a":
@@ -129,6 +133,14 @@ def judge_level(
     if rule == "uses" and not scope.uses(event_type):
         return Judged("INFO", None, "", not_used=True)
     return Judged(level)
+
+
+_ORDER = {"MUST": 0, "SHOULD": 1, "INFO": 2}
+
+
+def class_name(klass: ConformanceClass | tuple[ConformanceClass, ...]) -> str:
+    """``model`` or ``model+client``, as reports show it."""
+    return "+".join(klass) if isinstance(klass, tuple) else klass
 
 
 def _listed(features: list[str]) -> str:

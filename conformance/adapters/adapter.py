@@ -109,8 +109,9 @@ class Adapter:
     language: ClassVar[str] = "python"
     #: The protocol variant it speaks.
     dialect: ClassVar[str] = "ga"
-    #: What kind of implementation it is; the class decides what is MUST.
-    conformance_class: ClassVar[ConformanceClass] = "model"
+    #: What kind of implementation it is; the class decides what is MUST. Several classes (the
+    #: reference is a model and a client) judge it as the one that asks most.
+    conformance_class: ClassVar[ConformanceClass | tuple[ConformanceClass, ...]] = "model"
     #: For a client: what it hands to its application and what it can send (all of it by default).
     scope: ClassVar[Scope] = EVERYTHING
 
@@ -139,6 +140,6 @@ class Adapter:
             "dialect": self.dialect,
             "sides": sorted(self.sides),
             "transports": [transport for transport in TRANSPORTS if transport in self.transports],
-            "class": self.conformance_class,
+            "class": "+".join(self.conformance_class) if isinstance(self.conformance_class, tuple) else self.conformance_class,
             "scope": self.scope.to_json(),
         }

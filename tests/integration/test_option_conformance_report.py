@@ -16,7 +16,7 @@ def test_the_report_lists_every_check_with_its_fields(run_suite) -> None:
         "dialect": "ga",
         "sides": ["client", "server"],
         "transports": ["websocket", "webrtc", "sip"],
-        "class": "model",
+        "class": "model+client",
         "scope": {"consumes": None, "sends": None, "cannot_send": None, "why": {}},
     }
     expected = {check.id for check in corpus.checks() + properties.checks() + sessions.checks() + wire.checks()} | {f"snapshot/{s.id}/wire" for s in SCENARIOS}

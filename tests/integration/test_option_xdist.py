@@ -18,7 +18,7 @@ def test_the_report_under_xdist_is_the_serial_report(run_suite) -> None:
     assert report is not None and parallel_report is not None
     assert parallel_report == report
     assert len(report["checks"]) > 20
-    parallel.stdout.fnmatch_lines(["*realtime conformance*", "reference *(model): no findings", "checks: *pass*"])
+    parallel.stdout.fnmatch_lines(["*realtime conformance*", "reference *(model+client): no findings", "checks: *pass*"])
 
 
 def test_a_failing_check_fails_the_parallel_run_and_is_in_its_report(run_suite, tmp_path) -> None:

@@ -15,6 +15,8 @@ _IGNORED = ("unknown-type", "beta-name")
 
 class ReferenceAdapter(Adapter):
     name = "reference"
+    #: The suite's own models, and a client on the wire (:mod:`.wire`): every check applies to it.
+    conformance_class = ("model", "client")
 
     @property
     def version(self) -> str:
