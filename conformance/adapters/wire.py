@@ -24,14 +24,21 @@ from typing import Any, ClassVar, Literal
 #: audio transcript); ``text``: {"text"}; ``function-call``: {"call_id", "name", "arguments"};
 #: ``error``: {"message"} delivered through the library's API; ``log``: {"level", "message"}, a
 #: warning or error the library logged; ``event``: {"type"}, any other event handed to the
-#: application; ``closed``: {"reason"}, the library said the session ended.
-SeenKind = Literal["event", "audio", "transcript", "text", "function-call", "error", "log", "closed"]
+#: application as the library's own typed object; ``raw``: {"type"}, an event handed over raw and
+#: untyped (a ``'*'`` listener, a raw-event stream); ``closed``: {"reason"}, the library said the
+#: session ended; ``crash``: {"message"}, the library brought the application down (an uncaught
+#: exception in a harness process, say).
+SeenKind = Literal["event", "raw", "audio", "transcript", "text", "function-call", "error", "log", "closed", "crash"]
 
 #: What a scenario may need of a library, beyond connecting and closing: actions of its public
-#: API (``send-text``, ``interrupt``, ``configure``) and behaviours of its own (``function-calls``:
-#: it hands calls to the application and sends the answer; ``playback``: it tracks the audio it
-#: plays and truncates it when the user interrupts; ``sequencing``: it keeps one response in flight).
-NEEDS = ("send-text", "interrupt", "configure", "function-calls", "playback", "sequencing")
+#: API (``send-text``, ``append-audio``, ``interrupt``, ``configure``) and behaviours of its own
+#: (``function-calls``: it hands calls to the application and sends the answer; ``playback``: it
+#: tracks the audio it plays and truncates it when the user interrupts; ``sequencing``: it keeps one
+#: response in flight).
+NEEDS = ("send-text", "append-audio", "interrupt", "configure", "function-calls", "playback", "sequencing")
+
+#: A setting the application leaves to the library (and the server): not configured at all.
+UNSET: Any = None
 
 
 @dataclass(frozen=True)
@@ -49,16 +56,40 @@ class Tool:
 
 @dataclass(frozen=True)
 class Settings:
-    """What the application configures for its session. ``turn_detection``: ``"default"`` leaves
-    the library's (and the server's) choice; ``"off"`` turns voice activity detection off, which on
-    the wire is an explicit ``null``."""
+    """What the application configures for its session, in the protocol's own terms so that a
+    configuration fidelity check can compare it with what goes on the wire.
+
+    ``turn_detection``: ``"default"`` leaves the library's (and the server's) choice; ``"off"`` turns
+    voice activity detection off, which on the wire is an explicit ``null``; an object is a GA
+    ``turn_detection`` (``{"type": "semantic_vad", "eagerness": "low"}``) the application asks for.
+    ``transcription`` and ``noise_reduction``: ``None`` leaves them alone, ``"off"`` turns them off
+    (an explicit ``null`` on the wire), an object is the GA setting. ``voice`` and
+    ``output_modalities``: ``None`` leaves them alone."""
 
     instructions: str | None = None
-    turn_detection: Literal["default", "off"] = "default"
+    turn_detection: Literal["default", "off"] | Mapping[str, Any] = "default"
     tools: tuple[Tool, ...] = ()
+    transcription: Literal["off"] | Mapping[str, Any] | None = None
+    noise_reduction: Literal["off"] | Mapping[str, Any] | None = None
+    voice: str | None = None
+    output_modalities: tuple[str, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"instructions": self.instructions, "turn_detection": self.turn_detection, "tools": [tool.to_json() for tool in self.tools]}
+        """Every member the application set (``instructions``, ``turn_detection`` and ``tools`` always)."""
+        found: dict[str, Any] = {
+            "instructions": self.instructions,
+            "turn_detection": self.turn_detection if isinstance(self.turn_detection, str) else dict(self.turn_detection),
+            "tools": [tool.to_json() for tool in self.tools],
+        }
+        for name in ("transcription", "noise_reduction"):
+            value = getattr(self, name)
+            if value is not None:
+                found[name] = value if isinstance(value, str) else dict(value)
+        if self.voice is not None:
+            found["voice"] = self.voice
+        if self.output_modalities is not None:
+            found["output_modalities"] = list(self.output_modalities)
+        return found
 
     def tool(self, name: str) -> Tool | None:
         return next((tool for tool in self.tools if tool.name == name), None)
@@ -93,6 +124,11 @@ class WireClient:
 
     async def send_text(self, text: str) -> None:
         """The user says ``text``: add it to the conversation and ask for a response."""
+        raise NotImplementedError
+
+    async def append_audio(self, pcm: bytes) -> None:
+        """The user speaks: ``pcm`` (16-bit mono PCM at 24 kHz) goes to the library's input audio API,
+        as a microphone's frames do; with server VAD the server decides when the turn ends."""
         raise NotImplementedError
 
     async def interrupt(self) -> None:
@@ -153,12 +189,13 @@ class WireAdapter:
 
 @dataclass(frozen=True)
 class AppStep:
-    """One thing the application does: ``send_text``, ``interrupt``, ``pause`` (``seconds``), or
+    """One thing the application does: ``send_text``, ``append_audio`` (``seconds`` of audio),
+    ``interrupt``, ``pause`` (``seconds``), or
     ``wait`` until it has seen ``until`` (at most ``seconds``): ``{"transcript": "text"}`` (the
     transcript seen so far contains it), ``{"audio": n}`` (n bytes of audio), ``{"function-call":
     name}``, or ``{"script": "done"}`` (the server finished its script)."""
 
-    action: Literal["send_text", "interrupt", "pause", "wait"]
+    action: Literal["send_text", "append_audio", "interrupt", "pause", "wait"]
     text: str = ""
     seconds: float = 0.0
     until: Mapping[str, Any] | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -155,7 +156,12 @@ async def _play(client: WireClient, server: ScriptedServer, settings: Settings, 
             if not _reached(step.until, client.seen, session):
                 run.app_notes.append(f"waited {step.seconds or 5.0:g} s for {dict(step.until)} in vain")
         else:
-            action = client.send_text(step.text) if step.action == "send_text" else client.interrupt()
+            if step.action == "send_text":
+                action = client.send_text(step.text)
+            elif step.action == "append_audio":
+                action = client.append_audio(speech(step.seconds))
+            else:
+                action = client.interrupt()
             try:
                 await action
             except ClientCrashed:
@@ -169,6 +175,12 @@ async def _play(client: WireClient, server: ScriptedServer, settings: Settings, 
     crashed = client.crashed()
     if crashed:
         raise ClientCrashed(crashed)
+
+
+def speech(seconds: float) -> bytes:
+    """``seconds`` of a 440 Hz tone as 16-bit mono PCM at 24 kHz: loud enough for any voice detector."""
+    count = int(24000 * seconds)
+    return b"".join(int(8000 * math.sin(2 * math.pi * 440 * i / 24000)).to_bytes(2, "little", signed=True) for i in range(count))
 
 
 async def _first_session(server: ScriptedServer, deadline: float) -> PlayedSession | None:
