@@ -47,13 +47,14 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from ..families.probe import SCENARIOS, SCENARIOS_BY_ID
-    from ..live.probe import Limits, Target, parse_header
+    from ..live.probe import Limits, Target, parse_header, url_problem
 
     if args.list:
         _list(SCENARIOS)
         return EXIT_OK
-    if not args.url.startswith(("ws://", "wss://")):
-        parser.error(f"the URL must start with ws:// or wss://, got {args.url[:40]!r}")
+    problem = url_problem(args.url)
+    if problem:
+        parser.error(f"{problem} (the URL is not shown: it may carry a credential)")
     try:
         headers = tuple(parse_header(text) for text in args.header)
     except ValueError as error:
@@ -71,6 +72,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(f"cannot read the baseline: {error}")
     if args.record:
         args.record.mkdir(parents=True, exist_ok=True)
+        args.record = args.record.resolve()  # the report names each transcript so that `report` finds it from anywhere
     limits = Limits(timeout=args.transport_timeout)
     return asyncio.run(_probe(target, scenarios, limits, args, baseline))
 

@@ -11,7 +11,7 @@ from typing import Any
 from .. import bulk, payloads
 from ..verdict import VERDICTS
 from ..protocol.dialects import NAMES as DIALECTS
-from . import EXIT_FAILED, EXIT_OK, jobs
+from . import EXIT_FAILED, EXIT_OK, jobs, paths
 
 
 def register(commands: Any) -> None:
@@ -40,9 +40,9 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    missing = [str(path) for path in args.paths if not path.exists()]
-    if missing:
-        parser.error(f"no such file or directory: {', '.join(missing)}")
+    unreadable = paths.problems(args.paths)
+    if unreadable:
+        parser.error(unreadable)
     counts = bulk.validate(payloads.expand(args.paths), sys.stdout, direction=args.direction, fmt=args.format, dialect=args.dialect, jobs=args.jobs)
     if args.format == "text":
         print(summary(counts))
