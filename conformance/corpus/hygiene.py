@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import credentials
-from ..credentials import REDACTED
+from ..credentials import REDACTED  # noqa: F401 - re-exported: callers used hygiene.REDACTED
 from ..jsonpath import ROOT
 
 REGISTRY = Path(__file__).resolve().parents[1] / "data" / "ids.json"
