@@ -12,13 +12,8 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import uuid
 from typing import Any
-
-#: Text that may hold a number a float cannot: an exponent of three digits or more, or 309 digits.
-_MAYBE_HUGE = re.compile(rb"[0-9][eE]\+?[0-9]{3}|[0-9]{309}")
-
 
 class BigNumber(float):
     """A number beyond a float's range: infinite as a float, with the digits it was written with."""
@@ -36,12 +31,11 @@ class BigNumber(float):
 
 def exact(text: str | bytes, value: Any) -> Any:
     """``value`` (``text`` decoded) with every infinite number replaced by its :class:`BigNumber`;
-    ``value`` itself when it holds none (the common case costs a scan of ``text``)."""
-    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
-    if not _MAYBE_HUGE.search(data) or not _has_infinity(value):
+    ``value`` itself when it holds none (the common case costs a walk of ``value``)."""
+    if not _has_infinity(value):
         return value
     try:
-        return json.loads(data, parse_float=_number, parse_int=int)
+        return json.loads(text, parse_float=_number, parse_int=int)
     except (ValueError, RecursionError):  # the decoder took it; if this one does not, keep what it made
         return value
 

@@ -56,6 +56,7 @@ def test_each_form_is_found_and_only_the_credential_replaced(value: Any, expecte
         {"instructions": "missing credentials: send an Authorization header; the key is in the token: field"},
         {"key": "value", "metadata": {"key": "k1"}, "keywords": ["token"]},
         {"url": "wss://api.openai.com/v1/realtime?model=gpt-realtime", "delta": "AAAAkey==", "audio": "ab+key/x=="},
+        {"item_id": "item_task-abcdefghijklmnopqrstuvwxyz0123", "name": "desk_ek_0123456789abcdefghij"},
     ],
 )
 def test_protocol_members_numbers_and_placeholders_are_no_secrets(value: Any) -> None:
