@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..protocol.dialects import NAMES as DIALECTS
-from . import EXIT_FAILED, EXIT_OK
+from . import EXIT_FAILED, EXIT_OK, paths
 
 BASELINES = Path(__file__).resolve().parents[1] / "implementations" / "baselines"
 
@@ -71,7 +71,10 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     except (OSError, ValueError) as error:
         parser.error(f"cannot read the baseline: {error}")
     if args.record:
-        args.record.mkdir(parents=True, exist_ok=True)
+        try:
+            args.record.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            parser.error(f"--record: cannot make the folder {paths.shown(args.record)}: {error.strerror or error}")
         args.record = args.record.resolve()  # the report names each transcript so that `report` finds it from anywhere
     limits = Limits(timeout=args.transport_timeout)
     return asyncio.run(_probe(target, scenarios, limits, args, baseline))
@@ -98,7 +101,7 @@ async def _probe(target: Any, scenarios: list[Any], limits: Any, args: argparse.
     print(settler.summary())
     if args.conformance_report:
         settler.write(args.conformance_report)
-        print(f"report: {args.conformance_report}")
+        print(f"report: {paths.shown(args.conformance_report)}")
     return EXIT_FAILED if settler.failing else EXIT_OK
 
 
@@ -108,7 +111,8 @@ def _show(settler: Any, scenario: Any, run: Any, results: list[Any]) -> None:
     mark = "FAIL" if any(settler.fails(record) for record in records) else "ok"
     print(f"{mark:4} {scenario.id}  ({len(records)} checks, {run.seconds:g} s)")
     for record in bad:
-        print(f"       {record.id} [{record.level}] {record.outcome}: {record.message}")
+        # One line each: what a server sent may hold a newline or a terminal escape.
+        print(f"       {record.id} [{record.level}] {record.outcome}: {paths.shown(record.message)}")
     sys.stdout.flush()
 
 

@@ -13,7 +13,7 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from . import EXIT_OK
+from . import EXIT_OK, paths
 
 
 def register(commands: Any) -> None:
@@ -65,8 +65,8 @@ async def _record(recorder: Any) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
     async with recorder.running():
-        print(f"recording: connect to {recorder.url} (forwarded to {public_url(recorder.upstream)}); transcript {recorder.out} (Ctrl-C stops)", flush=True)
+        print(f"recording: connect to {recorder.url} (forwarded to {public_url(recorder.upstream)}); transcript {paths.shown(recorder.out)} (Ctrl-C stops)", flush=True)
         await stop.wait()
     for recording in recorder.recordings:
         extra = "".join(f", {why}" for why in (recording.upstream_error, recording.ended) if why)
-        print(f"{recording.path}: {recording.client_frames} client and {recording.server_frames} server frame(s), {recording.redacted} string(s) redacted{extra}", flush=True)
+        print(f"{paths.shown(recording.path)}: {recording.client_frames} client and {recording.server_frames} server frame(s), {recording.redacted} string(s) redacted{extra}", flush=True)

@@ -67,5 +67,5 @@ class RefusalLog(logging.LoggerAdapter):  # type: ignore[type-arg]
         if str(msg).startswith("opening handshake failed"):
             refused(connection, why(error))
             return
-        text = str(msg) % args if args else str(msg)
-        LOGGER.log(level, "%s (%s): %s", scrub(text), peer(connection), why(error) if error else "")
+        text = scrub(str(msg) % args if args else str(msg))
+        LOGGER.log(level, "%s (%s)%s", text, peer(connection), f": {why(error)}" if error else "")
