@@ -127,7 +127,7 @@ def odd_files(tmp_path: Path) -> dict[str, Path]:
     return {"loop": loop, "fifo": fifo, "named": named}
 
 
-@pytest.mark.parametrize("command", [("validate",), ("session",), ("detect",), ("report",), ("fixture", "add")])
+@pytest.mark.parametrize("command", [("validate",), ("session",), ("detect",), ("report",), ("fixture", "add"), ("baseline",), ("probe", "ws://127.0.0.1:9/", "--baseline")])
 def test_a_symbolic_link_loop_and_a_fifo_are_named_for_what_they_are(odd_files: dict[str, Path], command: tuple[str, ...]) -> None:
     loop = quick(*command, odd_files["loop"])
     assert loop.code == 2 and f"{odd_files['loop']}: a symbolic link loop" in loop.err and "no such file" not in loop.err

@@ -135,4 +135,7 @@ def load_baseline(option: str | None, name: str) -> Any:
     if option is None:
         path = BASELINES / f"{name}.json"
         return Baseline.load(path) if "/" not in name and path.exists() else None
+    unreadable = paths.problem(Path(option))
+    if unreadable:
+        raise ValueError(f"{paths.shown(option)}: {unreadable}")
     return Baseline.load(Path(option))
