@@ -11,6 +11,7 @@ import json
 import logging
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -32,10 +33,11 @@ KEY = "plainUpstreamKey4740"
 BIG_TEXT = "x" * 2_000_000
 
 
-def wait_until(condition: object, timeout: float = 10) -> bool:
+def wait_until(condition: Callable[[], bool], timeout: float = 10) -> bool:
+    """Poll ``condition`` until it holds or ``timeout`` seconds pass (bounded)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
+        if condition():
             return True
         time.sleep(0.02)
     return False
@@ -225,6 +227,21 @@ def test_a_redirect_to_http_fails_that_scenario_and_the_probe_goes_on(tmp_path: 
     assert re.search(r"^FAIL handshake", done.out, re.MULTILINE) and re.search(r"^FAIL empty-commit", done.out, re.MULTILINE)
     checks = {check["id"]: check for check in json.loads(report.read_text())["checks"]}
     assert "redirected the handshake to a URL that is not ws:// or wss://" in checks["probe/empty-commit/runs"]["message"]
+
+
+def test_a_missing_answer_is_named_in_a_sentence() -> None:
+    """At e48e404: "no an error for the unknown event type within 0.3 s"."""
+    from conformance.families.probe import SCENARIOS_BY_ID
+    from conformance.live.probe import Limits, Target, play
+
+    async def silent(connection: Connection) -> None:
+        await connection.send_event({"type": "session.created", "event_id": "e1", "session": {"type": "realtime", "object": "realtime.session", "id": "s"}})
+        while await connection.receive(timeout=2) is not None:
+            pass
+
+    with nothing_left_behind(), LiveServer(silent, stop_timeout=1) as server:
+        run_ = asyncio.run(play("unknown-client-event", SCENARIOS_BY_ID["unknown-client-event"].steps, Target(server.url), Limits(timeout=0.3, settle=0.05)))
+    assert run_.failure_message == "an error for the unknown event type did not come within 0.3 s (the server hangs)"
 
 
 @pytest.mark.parametrize("url", ["ws://127.0.0.1:99999/v1/realtime", "ws://[::1/v1/realtime", "ws:///v1/realtime", "wss://h:port/x"])
