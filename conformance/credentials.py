@@ -140,15 +140,17 @@ def redact_text(text: str, also: Iterable[str] = ()) -> tuple[str, list[str]]:
     if "://" in text and "@" in text:
         text = _replace(_USERINFO, _BEFORE_USERINFO, text, found, "holds a URL's user info (a credential)")
     if "=" in text:
-        text = _replace(_ASSIGNMENT, _BEFORE_ASSIGNMENT, text, found, "holds a secret-like parameter (name=value)")
+        text = _replace(_ASSIGNMENT, _BEFORE_ASSIGNMENT, text, found, "holds a secret-like parameter (name=value)", named=True)
     if ":" in text:
-        text = _replace(_PAIR, _BEFORE_PAIR, text, found, "holds a member named like a secret (name: value)")
+        text = _replace(_PAIR, _BEFORE_PAIR, text, found, "holds a member named like a secret (name: value)", named=True)
     return text, found
 
 
-def _replace(pattern: re.Pattern[str], before: re.Pattern[str] | None, text: str, found: list[str], why: str, whole: bool = False) -> str:
+def _replace(pattern: re.Pattern[str], before: re.Pattern[str] | None, text: str, found: list[str], why: str, whole: bool = False, named: bool = False) -> str:
     """Each match of ``pattern`` that ``before`` accepts (searched up to the match; without it, the
-    match must start a word) has its ``value`` group (``whole``: all of it) replaced."""
+    match must start a word) has its ``value`` group (``whole``: all of it) replaced. ``named``:
+    ``before`` needs a secret-like name, so a window without one of :data:`_NAME_WORDS` is skipped
+    before the pattern runs."""
     pieces, kept = [], 0
     for match in pattern.finditer(text):
         start = match.start()
@@ -157,9 +159,10 @@ def _replace(pattern: re.Pattern[str], before: re.Pattern[str] | None, text: str
                 continue
         else:
             window = max(0, start - _WINDOW)
-            lowered = text[window:start].lower()
-            if before is not _BEFORE_USERINFO and not any(word in lowered for word in _NAME_WORDS):
-                continue
+            if named:
+                lowered = text[window:start].lower()
+                if not any(word in lowered for word in _NAME_WORDS):
+                    continue
             if not before.search(text, window, start):
                 continue
         begin, end = (match.start(), match.end()) if whole else (match.start("value"), match.end("value"))
