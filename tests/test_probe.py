@@ -160,7 +160,7 @@ def test_an_expectation_a_server_may_legitimately_miss_stops_the_script_without_
     with nothing_left_behind(), BROKEN_SERVERS_BY_NAME["deaf-vad"].server(ServerOptions(pace=0.05)) as server:
         results = results_of(server.url, ["server-vad"], Limits(timeout=1, settle=0.1))
     assert results["probe/server-vad/runs"].passed
-    assert "was not exercised: no input_audio_buffer.speech_started within 1 s" in results["probe/server-vad/speech-detected"].message
+    assert "was not exercised: input_audio_buffer.speech_started did not come within 1 s" in results["probe/server-vad/speech-detected"].message
 
 
 # --- pieces -------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import EXIT_OK
+from . import EXIT_OK, paths
 
 
 def register(commands: Any) -> None:
@@ -36,13 +36,16 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return EXIT_OK
     if args.report is None:
         parser.error("give a REPORT to regenerate a baseline from, or --ledger")
+    unreadable = paths.problems([args.report])
+    if unreadable:
+        parser.error(unreadable)
 
     try:
         report = json.loads(args.report.read_text())
         previous = Baseline.load(args.output) if args.output and args.output.exists() else None
         baseline = regenerate(report, previous)
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        parser.error(f"cannot read {args.report} as a conformance report: {error}")
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as error:
+        parser.error(f"cannot read {paths.shown(args.report)} as a conformance report: {paths.shown(str(error))}")
     if args.output:
         baseline.write(args.output)
         print(f"{args.output}: {len(baseline.findings)} finding(s) of {baseline.implementation}, explaining {len(baseline.known_failures)} check(s)")

@@ -4,11 +4,12 @@ speaks, with its confidence and the evidence, and whether it mixes dialects (:mo
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
 
-from . import EXIT_FAILED, EXIT_OK, add_max_line_bytes
+from . import EXIT_FAILED, EXIT_OK, add_max_line_bytes, paths
 
 
 def register(commands: Any) -> None:
@@ -30,13 +31,15 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from ..detect import detect_path, dumps, to_text
 
-    missing = [str(path) for path in args.paths if not path.exists()]
-    if missing:
-        parser.error(f"no such file or directory: {', '.join(missing)}")
+    unreadable = paths.problems(args.paths)
+    if unreadable:
+        parser.error(unreadable)
     detections = [detection for path in args.paths for detection in detect_path(path, args.max_line_bytes)]
     if args.format == "json":
         sys.stdout.write(dumps(detections) + "\n")
     else:
         for detection in detections:
-            print(to_text(detection))
+            # One output line per line of text: a newline in a file name is shown escaped.
+            evidence = [dataclasses.replace(piece, reason=paths.shown(piece.reason)) for piece in detection.evidence]
+            print(to_text(dataclasses.replace(detection, path=paths.shown(detection.path), evidence=evidence)))
     return EXIT_OK if detections and all(detection.decided for detection in detections) else EXIT_FAILED

@@ -26,7 +26,7 @@ from ..corpus import add, hygiene
 from ..corpus.fixtures import FIXTURES_ROOT
 from ..protocol.names import TRANSPORTS
 from ..sessions.transcript import Header
-from . import EXIT_FAILED, EXIT_OK, add_max_line_bytes
+from . import EXIT_FAILED, EXIT_OK, add_max_line_bytes, paths
 
 ROOT_VARIABLE = "CONFORMANCE_FIXTURES_ROOT"
 REGISTRY_VARIABLE = "CONFORMANCE_ID_REGISTRY"
@@ -107,8 +107,9 @@ def _register_drift(actions: Any) -> None:
 
 def run_add(args: argparse.Namespace, parser: argparse.ArgumentParser, stdin: TextIO | None = None, out: TextIO | None = None) -> int:
     stdin, out = stdin or sys.stdin, out or sys.stdout
-    if not args.path.is_file():
-        parser.error(f"no such file: {args.path}")
+    unreadable = paths.problems([args.path])
+    if unreadable or args.path.is_dir():
+        parser.error(unreadable or f"{paths.shown(args.path)}: a directory; give one payload, .jsonl or transcript file")
     if args.url and args.no_url:
         parser.error("--url and --no-url exclude each other")
     root = args.fixtures_root or Path(os.environ.get(ROOT_VARIABLE) or FIXTURES_ROOT)
@@ -126,7 +127,7 @@ def run_add(args: argparse.Namespace, parser: argparse.ArgumentParser, stdin: Te
         events = add.select(add.read_events(args.path, args.max_line_bytes), args.only, lines)
         prepared = [add.prepare(event, args.direction) for event in events]
         for item in prepared:
-            out.write(f"{item.event.where}  {item.event_type or '-'}  {item.verdict.verdict}\n")
+            out.write(f"{_shown(item.event.where, args)}  {item.event_type or '-'}  {item.verdict.verdict}\n")
         needs_reason = any(p.verdict.verdict != "valid" and not add.default_reason(p.verdict) for p in prepared)
         meta = add.Metadata(
             id=asker.get("id", "fixture id (a prefix for several events)"),
@@ -140,15 +141,20 @@ def run_add(args: argparse.Namespace, parser: argparse.ArgumentParser, stdin: Te
         if not args.dry_run:
             add.write(planned, registry_path)
     except add.Refused as why:
-        sys.stderr.write(f"refused: {why}\n")
+        sys.stderr.write(f"refused: {_shown(str(why), args)}\n")
         return EXIT_FAILED
     verb = "would write" if args.dry_run else "wrote"
     for item in planned:
-        out.write(f"{verb} {item.path}  ({item.fixture.expect.verdict})\n")
+        out.write(f"{verb} {paths.shown(item.path)}  ({item.fixture.expect.verdict})\n")
         for alteration in item.fixture.provenance.alterations or []:
             out.write(f"    altered: {alteration}\n")
-    out.write(f"{len(planned)} fixture{'s' if len(planned) != 1 else ''} {verb.split()[-1] if args.dry_run else 'written'}; ids {'not ' if args.dry_run else ''}registered in {registry_path}\n")
+    out.write(f"{len(planned)} fixture{'s' if len(planned) != 1 else ''} {verb.split()[-1] if args.dry_run else 'written'}; ids {'not ' if args.dry_run else ''}registered in {paths.shown(registry_path)}\n")
     return EXIT_OK
+
+
+def _shown(text: str, args: argparse.Namespace) -> str:
+    """``text`` with the input file's name shown escaped (a newline in it would forge a line)."""
+    return text.replace(str(args.path), paths.shown(args.path))
 
 
 def _keep_session(args: argparse.Namespace, asker: _Asker, out: TextIO) -> int:
@@ -161,10 +167,10 @@ def _keep_session(args: argparse.Namespace, asker: _Asker, out: TextIO) -> int:
         notes=args.notes,
     )
     if args.dry_run:
-        out.write(f"would write {args.session_out}\n")
+        out.write(f"would write {paths.shown(args.session_out)}\n")
         return EXIT_OK
     frames, alterations = add.write_session(args.session_out, args.path, header, max_line=args.max_line_bytes)
-    out.write(f"wrote {args.session_out}: {frames} frames\n")
+    out.write(f"wrote {paths.shown(args.session_out)}: {frames} frames\n")
     for alteration in alterations:
         out.write(f"    altered: {alteration}\n")
     return EXIT_OK

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..protocol.dialects import NAMES as DIALECTS
-from . import EXIT_FAILED, EXIT_OK
+from . import EXIT_FAILED, EXIT_OK, paths
 
 def register(commands: Any) -> None:
     probe = commands.add_parser(
@@ -44,13 +44,14 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from ..families.probe import SCENARIOS, SCENARIOS_BY_ID
-    from ..live.probe import Limits, Target, parse_header
+    from ..live.probe import Limits, Target, parse_header, url_problem
 
     if args.list:
         _list(SCENARIOS)
         return EXIT_OK
-    if not args.url.startswith(("ws://", "wss://")):
-        parser.error(f"the URL must start with ws:// or wss://, got {args.url[:40]!r}")
+    problem = url_problem(args.url)
+    if problem:
+        parser.error(f"{problem} (the URL is not shown: it may carry a credential)")
     try:
         headers = tuple(parse_header(text) for text in args.header)
     except ValueError as error:
@@ -67,7 +68,11 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     except (OSError, ValueError) as error:
         parser.error(f"cannot read the baseline: {error}")
     if args.record:
-        args.record.mkdir(parents=True, exist_ok=True)
+        try:
+            args.record.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            parser.error(f"--record: cannot make the folder {paths.shown(args.record)}: {error.strerror or error}")
+        args.record = args.record.resolve()  # the report names each transcript so that `report` finds it from anywhere
     limits = Limits(timeout=args.transport_timeout)
     return asyncio.run(_probe(target, scenarios, limits, args, baseline))
 
@@ -93,7 +98,7 @@ async def _probe(target: Any, scenarios: list[Any], limits: Any, args: argparse.
     print(settler.summary())
     if args.conformance_report:
         settler.write(args.conformance_report)
-        print(f"report: {args.conformance_report}")
+        print(f"report: {paths.shown(args.conformance_report)}")
     return EXIT_FAILED if settler.failing else EXIT_OK
 
 
@@ -103,7 +108,8 @@ def _show(settler: Any, scenario: Any, run: Any, results: list[Any]) -> None:
     mark = "FAIL" if any(settler.fails(record) for record in records) else "ok"
     print(f"{mark:4} {scenario.id}  ({len(records)} checks, {run.seconds:g} s)")
     for record in bad:
-        print(f"       {record.id} [{record.level}] {record.outcome}: {record.message}")
+        # One line each: what a server sent may hold a newline or a terminal escape.
+        print(f"       {record.id} [{record.level}] {record.outcome}: {paths.shown(record.message)}")
     sys.stdout.flush()
 
 
@@ -128,4 +134,7 @@ def load_baseline(option: str | None, name: str) -> Any:
 
         path = baseline_path(name)
         return Baseline.load(path) if path is not None and path.exists() else None
+    unreadable = paths.problem(Path(option))
+    if unreadable:
+        raise ValueError(f"{paths.shown(option)}: {unreadable}")
     return Baseline.load(Path(option))

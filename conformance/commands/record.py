@@ -13,7 +13,7 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from . import EXIT_OK
+from . import EXIT_OK, paths
 
 
 def register(commands: Any) -> None:
@@ -34,10 +34,12 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from ..live.probe import url_problem
     from ..live.recorder import Recorder
 
-    if not args.upstream.startswith(("ws://", "wss://")):
-        parser.error(f"--upstream must start with ws:// or wss://, got {args.upstream[:40]!r}")
+    problem = url_problem(args.upstream)
+    if problem:
+        parser.error(f"--upstream: {problem} (the URL is not shown: it may carry a credential)")
     host, colon, port = args.listen.rpartition(":")
     if not colon or not host or not port.isdigit() or int(port) > 65535:
         parser.error(f"--listen is HOST:PORT, got {args.listen!r}")
@@ -55,14 +57,16 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 async def _record(recorder: Any) -> None:
+    from ..live.probe import public_url
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
     async with recorder.running():
-        print(f"recording: connect to {recorder.url} (forwarded to {recorder.upstream.split('?')[0]}); transcript {recorder.out} (Ctrl-C stops)", flush=True)
+        print(f"recording: connect to {recorder.url} (forwarded to {public_url(recorder.upstream)}); transcript {paths.shown(recorder.out)} (Ctrl-C stops)", flush=True)
         await stop.wait()
     for recording in recorder.recordings:
-        extra = f", {recording.upstream_error}" if recording.upstream_error else ""
-        print(f"{recording.path}: {recording.client_frames} client and {recording.server_frames} server frame(s), {recording.redacted} string(s) redacted{extra}", flush=True)
+        extra = "".join(f", {why}" for why in (recording.upstream_error, recording.ended) if why)
+        print(f"{paths.shown(recording.path)}: {recording.client_frames} client and {recording.server_frames} server frame(s), {recording.redacted} string(s) redacted{extra}", flush=True)

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import EXIT_FAILED, EXIT_OK
+from . import EXIT_FAILED, EXIT_OK, paths
 
 
 def register(commands: Any) -> None:
@@ -40,18 +40,12 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.compare:
         if args.reports or args.html:
             parser.error("--compare takes exactly two reports and writes no HTML")
-        try:
-            old, new = (reading.load(path) for path in args.compare)
-        except reading.ReportError as error:
-            parser.error(str(error))
+        old, new = _load(list(args.compare), parser)
         return _compare(old, new, args.markdown)
-    paths = reading.collect(args.reports)
-    if not paths:
+    files = reading.collect(args.reports)
+    if not files:
         parser.error("no reports: give report files or a directory holding them (run `tox -e reference` to write reports/reference.json)")
-    try:
-        reports = [reading.load(path) for path in paths]
-    except reading.ReportError as error:
-        parser.error(str(error))
+    reports = _load(files, parser)
     if args.html:
         from ..reports import html
 
@@ -62,6 +56,18 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
         _emit(markdown.summary(reports, title=args.title), args.markdown or "-")
     return EXIT_OK
+
+
+def _load(files: list[Path], parser: argparse.ArgumentParser) -> list[Any]:
+    from ..reports import reading
+
+    unreadable = paths.problems(files)
+    if unreadable:
+        parser.error(unreadable)
+    try:
+        return [reading.load(path) for path in files]
+    except reading.ReportError as error:
+        parser.error(paths.shown(str(error)))  # one line: a newline in a file name is shown escaped
 
 
 def _compare(old: Any, new: Any, markdown_path: str | None) -> int:

@@ -37,14 +37,11 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from ..live.reference_server import ReferenceServer, ServerOptions
-
     if not 0 <= args.port <= 65535:
         parser.error(f"--port must be 0 to 65535, got {args.port}")
     if args.pace < 0 or args.idle_scale <= 0:
         parser.error("--pace must be >= 0 and --idle-scale > 0")
-    options = ServerOptions(pace=args.pace, idle_scale=args.idle_scale, require_credentials=not args.no_auth, dialect=args.dialect)
-    server = ReferenceServer(options, host=args.host, port=args.port, record_dir=args.record)
+    server = reference_server(args)
     try:
         asyncio.run(_serve(server))
     except KeyboardInterrupt:
@@ -52,6 +49,15 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     except OSError as error:
         parser.error(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}")
     return EXIT_OK
+
+
+def reference_server(args: argparse.Namespace) -> Any:
+    """The server ``serve`` runs. It keeps no frame (``--record`` writes them out) and lets a finished
+    connection go, so that its memory stays bounded however many clients come and go."""
+    from ..live.reference_server import ReferenceServer, ServerOptions
+
+    options = ServerOptions(pace=args.pace, idle_scale=args.idle_scale, require_credentials=not args.no_auth, dialect=args.dialect)
+    return ReferenceServer(options, host=args.host, port=args.port, record_dir=args.record, keep_connections=False)
 
 
 async def _serve(server: Any) -> None:

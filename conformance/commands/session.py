@@ -17,7 +17,7 @@ from ..protocol.names import TRANSPORTS
 from ..sessions.findings import LEVELS
 from ..sessions.rules import SessionResult, check_transcript
 from ..sessions.transcript import SUFFIX, open_transcript
-from . import EXIT_FAILED, EXIT_OK, add_max_line_bytes, jobs
+from . import EXIT_FAILED, EXIT_OK, add_max_line_bytes, jobs, paths
 from .validate import summary
 
 
@@ -45,12 +45,12 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    missing = [str(path) for path in args.paths if not path.exists()]
-    if missing:
-        parser.error(f"no such file or directory: {', '.join(missing)}")
+    unreadable = paths.problems(args.paths)
+    if unreadable:
+        parser.error(unreadable)
     files = transcripts(args.paths)
     if not files:
-        parser.error(f"no {SUFFIX} transcripts under {', '.join(map(str, args.paths))}")
+        parser.error(f"no {SUFFIX} transcripts under {', '.join(map(paths.shown, args.paths))}")
     check = partial(_check, transport=args.transport, excerpt=args.excerpt, dialect=args.dialect, max_line=args.max_line_bytes)
     results = in_order(check, files, args.jobs)
     conforms = (_write_json if args.format == "json" else _write_text)(results, sys.stdout)
@@ -61,10 +61,10 @@ def _check(path: Path, *, transport: str | None, excerpt: bool | None, dialect: 
     return path, check_transcript(open_transcript(path, max_line), transport=transport, excerpt=excerpt, dialect=dialect)
 
 
-def transcripts(paths: list[Path]) -> list[Path]:
+def transcripts(given: list[Path]) -> list[Path]:
     """The files to read, in a stable order: given files as they are, directories searched for .jsonl."""
     files: list[Path] = []
-    for path in paths:
+    for path in given:
         if path.is_dir():
             files.extend(sorted(p for p in path.rglob(f"*{SUFFIX}") if p.is_file()))
         else:
@@ -76,12 +76,13 @@ def _write_text(results: Iterator[tuple[Path, SessionResult]], out: TextIO) -> b
     conforms = True
     for path, result in results:
         conforms &= result.conforms
+        name = paths.shown(path)
         for finding in result.findings:
-            out.write(f"{path}:{finding.line}  {finding.level}  {finding.rule}  {finding.event_type or '-'}\n    {finding.message}\n")
+            out.write(f"{name}:{finding.line}  {finding.level}  {finding.rule}  {finding.event_type or '-'}\n    {finding.message}\n")
         hidden = sum(result.suppressed.values())
         if hidden:
             out.write(f"    ... and {hidden} more finding(s) not shown: " + ", ".join(f"{n} {rule}" for rule, n in sorted(result.suppressed.items())) + "\n")
-        out.write(f"{path}: {line_summary(result)}" + (f" (under {result.dialect})" if result.dialect != "ga" else "") + "\n")
+        out.write(f"{name}: {line_summary(result)}" + (f" (under {result.dialect})" if result.dialect != "ga" else "") + "\n")
         out.flush()
     return conforms
 

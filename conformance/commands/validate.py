@@ -11,7 +11,7 @@ from typing import Any
 from .. import bulk, outfile, payloads
 from ..verdict import VERDICTS
 from ..protocol.dialects import NAMES as DIALECTS
-from . import EXIT_FAILED, EXIT_OK, add_max_line_bytes, jobs
+from . import EXIT_FAILED, EXIT_OK, add_max_line_bytes, jobs, paths
 
 
 def register(commands: Any) -> None:
@@ -44,13 +44,13 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    missing = [str(path) for path in args.paths if not path.exists()]
-    if missing:
-        parser.error(f"no such file or directory: {', '.join(missing)}")
+    unreadable = paths.problems(args.paths)
+    if unreadable:
+        parser.error(unreadable)
     try:
         out = sys.stdout if args.output is None else outfile.Output(args.output)
     except OSError as error:
-        parser.error(f"cannot write --output {args.output}: {error.strerror or error}")
+        parser.error(f"cannot write --output {paths.shown(args.output)}: {error.strerror or error}")
     try:
         counts = bulk.validate(payloads.expand(args.paths), out, direction=args.direction, fmt=args.format, dialect=args.dialect,
                                jobs=args.jobs, max_line=args.max_line_bytes)

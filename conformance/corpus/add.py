@@ -31,7 +31,9 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from ..credentials import redact_frame
 from ..decoding import NotJSON, decode
+from ..exact_numbers import dumps, exact
 from ..jsonpath import ROOT, child, steps
 from ..lines import MAX_LINE_BYTES, TooLong, read_document
 from ..sessions.transcript import Frame, Header, TranscriptWriter, header_line, open_transcript
@@ -113,7 +115,7 @@ def read_events(path: Path, max_line: int = MAX_LINE_BYTES) -> Iterator[Event]:
                 data = read_document(stream, max_line)
             if isinstance(data, TooLong):
                 raise Refused(f"{path}: {data}")
-            value = decode(data)
+            value = exact(data, decode(data))
         except OSError as error:
             raise Refused(f"{path}: cannot read it: {error.strerror or error}") from None
         except NotJSON as reason:
@@ -190,7 +192,7 @@ def _stand_in_envelope() -> dict[str, Any]:
 
 def fixture_text(document: Any) -> str:
     """The text of a fixture file, as the corpus writes them."""
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def fixture_size(document: Any) -> int:
@@ -382,8 +384,9 @@ def write_session(path: Path, source: Path, header: Header, budget: int = hygien
             text, redacted = hygiene.redact(frame.raw)
             frame = replace(frame, raw=text)
         else:
-            redacted = []
-        redactions += [f"line {frame.line}: string at {p} redacted (it looked like a credential)" for p in redacted]
+            frame, count = redact_frame(frame)
+            redacted = ["the binary frame"] * bool(count)
+        redactions += [f"line {frame.line}: {'string at ' + p if p.startswith(ROOT) else p} redacted (it looked like a credential)" for p in redacted]
         frames.append(frame)
     events = [frame.event if frame.has_event else None for frame in frames]
     audio_at = [child(ROOT, index) + p[1:] for index, event in enumerate(events) if event is not None for p in audio_paths(event)]
@@ -415,7 +418,7 @@ def write_session(path: Path, source: Path, header: Header, budget: int = hygien
 
 def _session_text(header: Header, frames: list[Frame], events: list[Any]) -> str:
     lines = [header_line(header)] + [(replace(f, event=e) if f.has_event else f).to_line() for f, e in zip(frames, events, strict=True)]
-    return "".join(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n" for line in lines)
+    return "".join(dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n" for line in lines)
 
 
 def provenance_fields(values: dict[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,8 @@ steps labelled, and why the script stopped if it stopped early. Checks read the 
 Every wait is bounded by the transport timeout. A server that closes the connection, hangs (an
 expected event does not come in time) or floods (more frames or bytes than a scenario could need)
 stops the script; the run says which, and the next scenario starts on a fresh connection.
-Header values (credentials) are never printed, and never reach a transcript or a report.
+Header values (credentials) are never printed, and never reach a transcript or a report; neither does
+anything else the credential scanner (:mod:`conformance.credentials`) finds in what the server sent.
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI
 
 from ..corpus.fixtures import Provenance
+from ..credentials import redact_frame, scrub
 from ..sessions.transcript import Frame, Header, TranscriptWriter
 from .audio import Format
 from .server import _text_frame
@@ -74,6 +76,23 @@ class Target:
                 if len(token) >= 4:
                     found.add(token)
         return tuple(sorted(found, key=len, reverse=True))
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` is not a WebSocket endpoint the suite can connect to, in words that never quote
+    it (it may carry a key); ``None`` when it is one."""
+    if not url.startswith(("ws://", "wss://")):
+        return "the URL must start with ws:// or wss://"
+    if any(character.isspace() or ord(character) < 32 for character in url):
+        return "the URL holds a space or a control character"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises for a port that is not a number from 0 to 65535
+    except ValueError as error:
+        return f"the URL is malformed ({error})"
+    if not parts.hostname:
+        return "the URL has no host"
+    return None
 
 
 def public_url(url: str) -> str:
@@ -266,7 +285,7 @@ class _Player:
         while True:
             frame = await self.receive(deadline)
             if frame is None:
-                message = f"no {step.what} within {self.limits.timeout:g} s"
+                message = f"{step.what} did not come within {self.limits.timeout:g} s"
                 if step.required:
                     self._fail("hang", message + " (the server hangs)")
                 self.run.stopped = message
@@ -330,7 +349,7 @@ async def play(scenario_id: str, steps: tuple[Step, ...], target: Target, limits
                 max_size=limits.max_frame_bytes,
                 compression=None,
             )
-        except (OSError, InvalidHandshake, asyncio.TimeoutError) as error:
+        except Exception as error:  # noqa: BLE001 - whatever the handshake meets fails this scenario, and the probe goes on
             run.failure, run.failure_message = "connect", _refusal(error, target)
             return run
         player = _Player(run, socket, limits, writer, target.secrets)
@@ -368,10 +387,15 @@ async def _steps(player: _Player, steps: tuple[Step, ...]) -> None:
 
 
 def _refusal(error: BaseException, target: Target) -> str:
+    """Why the handshake failed, never quoting a URL the server redirected to (it may carry a key)."""
     if isinstance(error, InvalidStatus):
         return f"the server refused the handshake with HTTP {error.response.status_code}"
     if isinstance(error, asyncio.TimeoutError):
         return "the handshake did not complete in time"
+    if isinstance(error, InvalidURI):
+        if error.uri != target.endpoint:
+            return "the server redirected the handshake to a URL that is not ws:// or wss://, which the probe does not follow"
+        return "the URL is not a WebSocket URL (ws:// or wss://)"
     return scrub_text(f"cannot connect to {target.display_name}: {type(error).__name__}: {error}", target.secrets)
 
 
@@ -392,27 +416,11 @@ def _header(scenario_id: str, target: Target) -> Header:
 
 
 def scrub_text(text: str, secrets: tuple[str, ...]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "REDACTED")
-    return text
-
-
-def _scrub_value(value: Any, secrets: tuple[str, ...]) -> Any:
-    if isinstance(value, str):
-        return scrub_text(value, secrets)
-    if isinstance(value, dict):
-        return {scrub_text(key, secrets): _scrub_value(item, secrets) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_scrub_value(item, secrets) for item in value]
-    return value
+    """``text`` without the header values sent and without anything else the credential scanner finds."""
+    return scrub(text, secrets)
 
 
 def scrubbed(frame: Frame, secrets: tuple[str, ...]) -> Frame:
-    """``frame`` with every header value replaced by ``REDACTED`` (for what reaches a file)."""
-    if not secrets:
-        return frame
-    if frame.raw is not None:
-        return Frame(frame.line, frame.dir, raw=scrub_text(frame.raw, secrets), t=frame.t)
-    if frame.binary is not None:
-        return frame
-    return Frame(frame.line, frame.dir, event=_scrub_value(frame.event, secrets), t=frame.t)
+    """``frame`` as it may reach a file: header values and every credential replaced by ``REDACTED``,
+    in an event, raw text or a binary frame alike."""
+    return redact_frame(frame, secrets)[0]

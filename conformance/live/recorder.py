@@ -8,8 +8,9 @@ seen. What reaches the file, and only that, is cleaned:
 
 * headers never reach it at all (``Authorization``, ``api-key`` and a key offered as a WebSocket
   subprotocol are forwarded upstream and forgotten);
-* strings that look like keys, tokens or ephemeral client secrets, and members named like secrets,
-  become ``"REDACTED"`` (:func:`conformance.corpus.hygiene.redact`, the corpus's own scanner);
+* credentials become ``"REDACTED"``: key-like strings, members named like secrets, header maps,
+  secret-like URL parameters and user info, in events, raw text and binary frames alike
+  (:mod:`conformance.credentials`, the scanner the corpus self-test uses too);
 * with ``max_audio_bytes``, base64 audio is cut to a sample-aligned prefix that stays valid base64.
 
 No frame is lost when either side disconnects (the other side's remaining frames are still read and
@@ -35,12 +36,12 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
 from ..corpus.fixtures import Provenance
-from ..corpus.hygiene import redact
 from ..corpus.shorten import audio_paths
+from ..credentials import redact_frame
 from ..jsonpath import lookup, steps
-from ..sessions.transcript import Frame, Header, TranscriptWriter
+from ..sessions.transcript import Frame, Header, TranscriptWriter, add_note
 from .probe import public_url
-from .server import DEFAULT_MAX_FRAME_BYTES, Connection, LiveServer, _text_frame
+from .server import DEFAULT_MAX_FRAME_BYTES, Connection, LiveServer, _text_frame, refused_as_too_big
 
 #: Handshake headers the WebSocket layer sets itself on the upstream connection.
 _HOP_BY_HOP = frozenset({"host", "upgrade", "connection", "content-length", "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol", "sec-websocket-accept"})
@@ -63,6 +64,8 @@ class Recording:
     upstream_error: str | None = None
     client_close: int | None = None
     upstream_close: int | None = None
+    #: Why the recorder itself ended the session, when it did (a frame over the size limit).
+    ended: str | None = None
     done: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
 
 
@@ -163,7 +166,7 @@ class Recorder:
         return self.out if number == 1 else self.out.with_name(f"{self.out.stem}-{number}{self.out.suffix or '.jsonl'}")
 
     def _header(self) -> Header:
-        alterations = ["strings that looked like credentials (keys, tokens, client secrets) replaced by REDACTED, if any"]
+        alterations = ["credentials replaced by REDACTED, if any: key-like strings, members named like secrets, header values, secret-like URL parameters and user info, in events, raw text and binary frames"]
         if self.max_audio_bytes is not None:
             alterations.append(f"base64 audio longer than {self.max_audio_bytes} bytes cut to a sample-aligned prefix")
         return Header(
@@ -196,6 +199,8 @@ class Recorder:
                     await asyncio.wait_for(upstream.close(), 2)
         finally:
             writer.close()
+            if recording.ended:
+                add_note(recording.path, f"The recorder ended this session: {recording.ended}.")
             recording.done.set()
 
     async def _open_upstream(self, connection: Connection, recording: Recording) -> ClientConnection | None:
@@ -247,6 +252,8 @@ class Recorder:
             if received is None:
                 if connection.closed:
                     recording.client_close = connection.close_code
+                    if connection.too_big:
+                        recording.ended = self._too_big("client")
                     return
                 continue
             frame, message = received
@@ -266,6 +273,8 @@ class Recorder:
             except ConnectionClosed as closed:
                 frame = closed.rcvd or closed.sent
                 recording.upstream_close = frame.code if frame else 1006
+                if refused_as_too_big(closed):
+                    recording.ended = self._too_big("upstream")
                 return
             self._write(writer, _server_frame(connection, message), recording)
             recording.server_frames += 1
@@ -278,21 +287,18 @@ class Recorder:
                 except ConnectionClosed:
                     forwarding = False  # the client is gone; keep recording what the upstream sends
 
+    def _too_big(self, side: str) -> str:
+        return (f"the {side} sent a frame over {self.max_frame_bytes:,} bytes ({self.max_frame_bytes / 2**20:g} MiB), the most it passes; "
+                "it closed that side with code 1009, and that frame is neither forwarded nor in this transcript")
+
     def _write(self, writer: TranscriptWriter, frame: Frame, recording: Recording) -> None:
-        if frame.raw is not None:
-            raw, changed = redact(frame.raw)
-            recording.redacted += len(changed)
-            writer.write(Frame(frame.line, frame.dir, raw=raw, t=frame.t))
-            return
-        if frame.binary is not None:
-            writer.write(frame)
-            return
-        event, changed = redact(frame.event)
-        recording.redacted += len(changed)
-        if self.max_audio_bytes is not None:
-            event, cut = shorten_audio(event, self.max_audio_bytes)
+        frame, redacted = redact_frame(frame)
+        recording.redacted += redacted
+        if frame.has_event and self.max_audio_bytes is not None:
+            event, cut = shorten_audio(frame.event, self.max_audio_bytes)
             recording.shortened += len(cut)
-        writer.write(Frame(frame.line, frame.dir, event=event, t=frame.t))
+            frame = Frame(frame.line, frame.dir, event=event, t=frame.t)
+        writer.write(frame)
 
 
 def _server_frame(connection: Connection, message: str | bytes) -> Frame:

@@ -33,7 +33,10 @@ class ReferenceServer:
         record_dir: Any = None,
         session_class: type[RealtimeSession] = RealtimeSession,
         header: Header | None = None,
+        keep_connections: bool = True,
     ) -> None:
+        """``keep_connections``: keep every connection and its frames in :attr:`connections` (what
+        tests inspect); ``serve`` does not, so that its memory stays bounded however long it runs."""
         self.options = options or ServerOptions()
         self.session_class = session_class
         self.live = LiveServer(
@@ -43,6 +46,8 @@ class ReferenceServer:
             gate=self._gate,
             record_dir=record_dir,
             header=header or Header(notes="served by the realtime-conformance reference server"),
+            keep_frames=keep_connections,
+            keep_finished=keep_connections,
         )
 
     @property

@@ -6,13 +6,15 @@ of :class:`LiveServer`; it owns everything a live test must get right once:
 * it binds ``127.0.0.1`` on a port the OS picks, unless told otherwise;
 * every frame in either direction is recorded, in order, with ``t`` (seconds since the connection
   opened) and the line it has in the connection's transcript (the header is line 1), and written
-  through :class:`~conformance.sessions.transcript.TranscriptWriter` when a directory is given;
+  through :class:`~conformance.sessions.transcript.TranscriptWriter` when a directory is given,
+  credentials redacted (:mod:`conformance.credentials`);
 * every wait is bounded (:meth:`Connection.receive` takes a timeout; stopping the server waits at
   most ``stop_timeout`` seconds, then cancels what is left);
 * a handler that raises or hangs costs only its own connection: the error is kept on the
   connection, and the server keeps serving;
 * the handshake is recorded as path, query and header *names*; header values (credentials) are
-  never kept.
+  never kept, and a refused handshake is one scrubbed line on the log, never a traceback
+  (:mod:`.refusals`).
 
 It runs either inside the caller's asyncio loop (``async with server.running():``) or in a thread of
 its own (``with server:``), which is what tests and synchronous callers use, and what lets a client
@@ -37,8 +39,11 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
+from ..credentials import redact_frame
 from ..decoding import NotJSON, decode
+from ..exact_numbers import exact
 from ..sessions.transcript import Frame, Header, TranscriptWriter
+from .refusals import RefusalLog, refused
 
 #: Frames larger than this are refused by the WebSocket layer (close code 1009), never buffered whole.
 DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024
@@ -92,6 +97,8 @@ class Connection:
     keep_frames: bool = True
     #: Frames recorded so far, kept or not.
     count: int = 0
+    #: The connection ended because the client sent a frame over the size limit (close code 1009).
+    too_big: bool = False
 
     @property
     def closed(self) -> bool:
@@ -110,7 +117,7 @@ class Connection:
         if self.keep_frames:
             self.frames.append(frame)
         if self.writer is not None:
-            self.writer.write(frame)
+            self.writer.write(redact_frame(frame)[0])  # the file never holds a credential; the caller sees the frame as it was
         return frame
 
     async def send_event(self, event: Any) -> Frame:
@@ -159,12 +166,20 @@ class Connection:
         frame = closed.rcvd or closed.sent
         self.close_code = frame.code if frame else 1006
         self.close_reason = frame.reason if frame else "closed without a close frame"
+        self.too_big = refused_as_too_big(closed)
+
+
+def refused_as_too_big(closed: ConnectionClosed) -> bool:
+    """Whether this side ended the connection because the peer sent a frame over the size limit
+    (it sent close code 1009 first; a peer's own 1009 is about what this side sent)."""
+    return closed.sent is not None and closed.sent.code == 1009 and not closed.rcvd_then_sent
 
 
 def _text_frame(line: int, direction: str, text: str, t: float) -> Frame:
-    """A text frame: its event when it is JSON, else kept raw, never lost."""
+    """A text frame: its event when it is JSON (a number beyond a float's range keeps its digits), else
+    kept raw, never lost."""
     try:
-        return Frame(line, direction, event=decode(text), t=t)  # type: ignore[arg-type]
+        return Frame(line, direction, event=exact(text, decode(text)), t=t)  # type: ignore[arg-type]
     except NotJSON:
         return Frame(line, direction, raw=text, t=t)  # type: ignore[arg-type]
 
@@ -174,6 +189,11 @@ class LiveServer:
 
     ``record_dir``: write each connection's transcript to ``<record_dir>/connection-<n>.jsonl``.
     ``gate``: refuse a handshake (wrong path, missing credentials) before any frame is exchanged.
+    ``keep_frames``: keep every frame on its connection (tests inspect them); a long session that
+    only needs them written out does not.
+    ``keep_finished``: keep a connection in :attr:`connections` once it has finished (tests inspect
+    it afterwards); a server that runs for long (``serve``) lets it go, so that its memory stays
+    bounded however many connections come and go.
     """
 
     def __init__(
@@ -188,6 +208,7 @@ class LiveServer:
         max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES,
         stop_timeout: float = DEFAULT_STOP_TIMEOUT,
         keep_frames: bool = True,
+        keep_finished: bool = True,
         select_subprotocol: SubprotocolChooser | None = None,
     ) -> None:
         self.handler = handler
@@ -198,6 +219,7 @@ class LiveServer:
         self.max_frame_bytes = max_frame_bytes
         self.stop_timeout = stop_timeout
         self.keep_frames = keep_frames
+        self.keep_finished = keep_finished
         self.select_subprotocol = select_subprotocol
         self.connections: list[Connection] = []
         self._numbers = itertools.count(1)
@@ -228,6 +250,7 @@ class LiveServer:
             ping_interval=None,
             close_timeout=2,
             select_subprotocol=self._choose_subprotocol if self.select_subprotocol else None,
+            logger=RefusalLog(),
         ) as server:
             self._server = server
             self.port = next(iter(server.sockets)).getsockname()[1]
@@ -260,6 +283,7 @@ class LiveServer:
         if refusal is None:
             return None
         status, reason = refusal
+        refused(connection, f"HTTP {status}, {reason}")
         return connection.respond(status, reason + "\n")
 
     async def _serve_connection(self, socket: ServerConnection) -> None:
@@ -288,6 +312,8 @@ class LiveServer:
             if writer is not None:
                 writer.close()
             connection.finished.set()
+            if not self.keep_finished:
+                self.connections.remove(connection)
 
     # --- running in a thread of its own ----------------------------------------------------------
 
@@ -333,7 +359,8 @@ class LiveServer:
         self.stop()
 
     def wait_for_connections(self, count: int, timeout: float) -> list[Connection]:
-        """Block until ``count`` connections have finished (or ``timeout``); returns those finished."""
+        """Block until ``count`` connections have finished (or ``timeout``); returns those finished
+        (with ``keep_finished`` off, none is kept to return)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             done = [connection for connection in self.connections if connection.finished.is_set()]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..records import CheckRecord
-from .markdown import plain
+from .markdown import code, plain
 from .reading import PASSED, UNMET, Report
 
 
@@ -134,5 +134,5 @@ def render_markdown(comparison: Comparison) -> str:
             was, now = change.old, change.new
             moved = f"{was.outcome if was else 'new'} → {now.outcome if now else 'removed'}"
             message = now.message if now and now.outcome in UNMET else ""
-            lines.append(f"- **{change.level}** `{change.id}`: {moved}" + (f": {plain(_first_line(message))}" if message.strip() else ""))
+            lines.append(f"- **{change.level}** {code(change.id)}: {moved}" + (f": {plain(_first_line(message))}" if message.strip() else ""))
     return "\n".join(lines) + "\n"

@@ -13,7 +13,9 @@
 
 Paths are relative to the installed package's data (``conformance/data``, where ``fixtures/`` and
 ``snapshots/`` are), and then to the report's own directory (for transcripts a run recorded
-beside its report). A path that leaves those folders is not followed.
+beside its report). A relative path that leaves those folders is not followed. An absolute path
+(``probe --record /abs/dir`` writes them) is followed only to a transcript: a ``.jsonl`` file whose
+first line is a transcript header, so that a report cannot make a page show any other file.
 """
 
 from __future__ import annotations
@@ -82,7 +84,9 @@ def _roots(report_dir: Path | None) -> list[Path]:
 
 
 def _find(relative: str, report_dir: Path | None) -> Path | None:
-    if Path(relative).is_absolute() or ".." in Path(relative).parts:
+    if Path(relative).is_absolute():
+        return Path(relative) if _is_transcript(Path(relative)) else None
+    if ".." in Path(relative).parts:
         return None
     for root in _roots(report_dir):
         candidate = root / relative
@@ -91,7 +95,20 @@ def _find(relative: str, report_dir: Path | None) -> Path | None:
     return None
 
 
+def _is_transcript(path: Path) -> bool:
+    if path.suffix != ".jsonl" or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as stream:
+            first = stream.readline(64 * 1024)
+    except OSError:
+        return False
+    return first.lstrip().startswith(b'{"transcript"')
+
+
 def _missing(source: str) -> Input:
+    if _TRANSCRIPT.match(source) and Path(_TRANSCRIPT.match(source)["path"]).is_absolute():  # type: ignore[index]
+        return Input("missing", source, note=f"{source} is not a transcript on this machine (moved, or the report was made elsewhere)")
     return Input("missing", source, note=f"{source} is not in this installation of the suite (nor beside the report)")
 
 

@@ -91,16 +91,16 @@ def _implementation(report: Report) -> list[str]:
     stale = [check for check in report.checks if check.outcome == "unexpected-pass"]
     if stale:
         lines += ["", f"{len(stale)} stale baseline entr{'y' if len(stale) == 1 else 'ies'} (listed as known failures, yet passing): "
-                  + ", ".join(f"`{check.id}`" for check in stale[:5]) + (" …" if len(stale) > 5 else "")]
+                  + ", ".join(code(check.id) for check in stale[:5]) + (" …" if len(stale) > 5 else "")]
     chosen = telling(report)
     if not chosen:
         lines += ["", "No MUST or SHOULD check failed."]
         return lines
     lines += ["", f"The {len(chosen)} most telling failures (MUST first, new before known, one per event type):", ""]
     for number, check in enumerate(chosen, start=1):
-        where = f" (`{check.event_type.strip()}`)" if check.event_type and "`" not in check.event_type else ""
+        where = f" ({code(check.event_type)})" if check.event_type and check.event_type.strip() else ""
         known = "known" if check.outcome in KNOWN else check.outcome
-        lines.append(f"{number}. **{check.level}** {known}: `{check.id}`{where}: {plain(_first_line(check.message))}")
+        lines.append(f"{number}. **{check.level}** {known}: {code(check.id)}{where}: {plain(_first_line(check.message))}")
     return lines
 
 
@@ -112,6 +112,16 @@ def _first_line(message: str) -> str:
 def plain(text: str) -> str:
     """Plain text that Markdown shows as written: no emphasis, links, HTML or table breaks."""
     return _SPECIAL.sub(r"\\\g<0>", text)
+
+
+def code(text: str) -> str:
+    """An inline code span that shows ``text`` as written, whatever backticks it holds (CommonMark:
+    the fence is one backtick longer than any run inside, and a space pads text that starts or
+    ends with one). Inside a code span nothing is markup, HTML included; a line break becomes a space."""
+    text = " ".join(text.split("\n")).replace("\r", " ")
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _cell(text: str) -> str:

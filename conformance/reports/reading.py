@@ -88,6 +88,8 @@ def load(path: Path) -> Report:
         raise ReportError(f"{path}: cannot read it: {error.strerror or error}") from error
     except ValueError as error:
         raise ReportError(f"{path}: not JSON: {error}") from error
+    except RecursionError:
+        raise ReportError(f"{path}: not a conformance report: its JSON is nested deeper than Python's JSON reader goes") from None
     return parse(data, path)
 
 
@@ -101,6 +103,10 @@ def parse(data: Any, path: Path) -> Report:
     _expect(isinstance(described, dict) and isinstance(described.get("name"), str) and described["name"] != "", where, "$.implementation", "an object with a name", described)
     checks = data.get("checks")
     _expect(isinstance(checks, list), where, "$.checks", "a list of checks", checks)
+    for member in ("sides", "transports"):
+        listed = described.get(member)
+        _expect(listed is None or (isinstance(listed, list) and all(isinstance(item, str) for item in listed)),
+                where, f"$.implementation.{member}", "a list of strings", listed)
     options = data.get("options") if isinstance(data.get("options"), dict) else {}
     return Report(
         path=path,
@@ -139,7 +145,10 @@ def _check(item: Any, where: str, path: str) -> CheckRecord:
 
 def _expect(condition: bool, where: str, path: str, expected: str, got: Any) -> None:
     if not condition:
-        shown = "absent" if got is None else json.dumps(got, ensure_ascii=False)[:80]
+        try:
+            shown = "absent" if got is None else json.dumps(got, ensure_ascii=False)[:80]
+        except (ValueError, RecursionError):
+            shown = f"a {type(got).__name__}"
         raise ReportError(f"{where}: {path}: expected {expected}, got {shown}")
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import base64
 import binascii
 import itertools
-import json
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..corpus.fixtures import ID_PATTERN, Provenance
 from ..decoding import NotJSON, decode, find_duplicate_key
+from ..exact_numbers import dumps, exact
 from ..jsonpath import ROOT, child, describe
 from ..lines import MAX_LINE_BYTES, TooLong, numbered
 from ..protocol.dialects import NAMES as DIALECTS
@@ -182,7 +182,7 @@ def _decode(number: int, text: bytes | TooLong) -> tuple[Any, LineProblem | None
     if isinstance(text, TooLong):
         return None, LineProblem(number, ROOT, "a JSON object (a transcript line)", f"not JSON: {text}")
     try:
-        value = decode(text)
+        value = exact(text, decode(text))
     except NotJSON as reason:
         return None, LineProblem(number, ROOT, "a JSON object (a transcript line)", f"not JSON: {reason}")
     duplicate = find_duplicate_key(text, value)
@@ -286,7 +286,8 @@ class TranscriptWriter:
         self.frames += 1
 
     def _write(self, line: dict[str, Any]) -> None:
-        self._stream.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
+        # Never ``Infinity``: a number beyond a float's range is written with the digits it came with.
+        self._stream.write(dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
         self._stream.flush()
 
     def close(self) -> None:
@@ -297,6 +298,27 @@ class TranscriptWriter:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def add_note(path: Path, note: str) -> None:
+    """Add ``note`` to the ``notes`` of the transcript at ``path`` (how a session ended, known only at
+    its end). The file is copied with the new header and replaced in one step: a crash meanwhile
+    leaves it as it was."""
+    staged = path.with_name(path.name + ".partial")
+    with path.open("rb") as source, staged.open("wb") as target:
+        first = source.readline()
+        try:
+            header = Header.model_validate(decode(first)["transcript"])
+        except (NotJSON, KeyError, TypeError, ValidationError):
+            header, rest = Header(), [first]  # no header: one is added
+        else:
+            rest = []
+        header = header.model_copy(update={"notes": f"{header.notes} {note}" if header.notes else note})
+        target.write((dumps(header_line(header), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8"))
+        target.writelines(rest)
+        while chunk := source.read(1 << 20):
+            target.write(chunk)
+    staged.replace(path)
 
 
 # --- schema -------------------------------------------------------------------------------------
