@@ -84,6 +84,9 @@ class Parsed:
     declined the event without an error (how a tolerant receive loop skips types it does not know);
     ``rejected``: it refused it, raising or reporting an error (``detail``). ``model_type`` is the
     event type the object's *class* stands for, where the library's objects have one per type.
+    ``untyped``: it accepted the event only as raw JSON, with no model of its own (a ``'*'``
+    listener, a raw-event stream): the application gets it, but nothing typed it. A client that
+    hands events over that way delivers them; a model of the protocol does not model them.
     """
 
     outcome: Literal["accepted", "ignored", "rejected"]
@@ -91,6 +94,7 @@ class Parsed:
     obj: Any = None
     detail: str = ""
     model_type: str | None = None
+    untyped: bool = False
 
 
 class Adapter:

@@ -37,7 +37,16 @@ def parse_as_itself(driver: Driver, direction: Direction, text: str, event_type:
         return None, fail(f"rejected a valid {event_type} event: {parsed.detail}", rejects_valid(event_type))
     if parsed.event_type != event_type:
         return None, fail(f"parsed the {event_type} event as {parsed.event_type!r}", mistypes(event_type))
+    if parsed.untyped and _models(driver):
+        return None, fail(f"delivered the {event_type} event raw and untyped: it has no model for it", unmodelled(event_type))
     return parsed.obj, PASS
+
+
+def _models(driver: Driver) -> bool:
+    """Whether the implementation claims to model the protocol (a raw event is then a gap; for a
+    client that hands raw events to its application, it is delivery)."""
+    klass = driver.adapter.conformance_class
+    return "model" in klass if isinstance(klass, tuple) else klass == "model"
 
 
 def dump_after_parse(driver: Driver, direction: Direction, text: str, event_type: str) -> tuple[Any, Result]:
