@@ -57,6 +57,57 @@ def without(value: Any, paths: list[str]) -> Any:
     return value
 
 
+def only(value: Any, paths: list[str] | tuple[str, ...]) -> Any:
+    """The parts of ``value`` at ``paths`` (each with everything below it), the rest left out; an
+    array on the way keeps every item, each cut to the rest of the path (``$.items`` then ``.id``
+    is written ``$.items[].id`` — any index step means every item)."""
+    if not paths:
+        return {} if isinstance(value, dict) else value
+    kept: Any = {} if isinstance(value, dict) else None
+    for path in paths:
+        kept = _merge(kept, _pick(value, _loose_steps(path)))
+    return kept
+
+
+#: Stands for "every index" while a path with ``[]`` goes through :func:`steps`.
+_EVERY = 2**32 - 1
+
+
+def _loose_steps(path: str) -> list[str | int | None]:
+    """Steps of a path where ``[]`` stands for every index (``None``)."""
+    return [None if part == _EVERY else part for part in steps(path.replace("[]", f"[{_EVERY}]"))]
+
+
+def _pick(value: Any, parts: list[str | int | None]) -> Any:
+    if not parts:
+        return value
+    head, rest = parts[0], parts[1:]
+    if head is None or isinstance(head, int):
+        if not isinstance(value, list):
+            return MISSING
+        items = value if head is None else value[head:head + 1]
+        return [_pick(item, rest) for item in items]
+    if not isinstance(value, dict) or head not in value:
+        return MISSING
+    picked = _pick(value[head], rest)
+    return MISSING if picked is MISSING else {head: picked}
+
+
+def _merge(left: Any, right: Any) -> Any:
+    if right is MISSING:
+        return left
+    if left is None or left is MISSING:
+        return right
+    if isinstance(left, dict) and isinstance(right, dict):
+        merged = dict(left)
+        for key, item in right.items():
+            merged[key] = _merge(merged.get(key, MISSING), item) if key in merged else item
+        return merged
+    if isinstance(left, list) and isinstance(right, list) and len(left) == len(right):
+        return [_merge(a, b) for a, b in zip(left, right)]
+    return right
+
+
 def json_type(value: Any) -> str:
     """The JSON type name of a decoded value."""
     if value is None:

@@ -21,16 +21,17 @@ from pathlib import Path
 
 import pytest
 
-from .checks import DEFAULT_CALL_TIMEOUT, Check, Driver, evaluate
+from .checks import DEFAULT_CALL_TIMEOUT, Check, Driver
 from .adapters import AdapterLoadError, load_adapter
 from .adapters.adapter import Adapter
 from .adapters.registry import baseline_path
 from .implementations.reference.dialects import DialectReferenceAdapter
 from .implementations.reference.adapter import ReferenceAdapter
 from .protocol.dialects import NAMES as DIALECTS
-from .outcomes import Baseline, decide
+from .outcomes import Baseline
 from .findings import group, headline
 from .records import CheckRecord, document, write
+from .settling import settle
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("realtime-conformance", "OpenAI Realtime protocol conformance")
@@ -127,28 +128,19 @@ class ConformanceRun:
         baseline = self.baseline
         listed = baseline is not None and check.id in baseline.known_failures
         driver = Driver(self.adapter, self.config.getoption("call_timeout"), failure_expected=listed)
-        ran = evaluate(check, driver)
-        cause = ran.cause.id if ran.cause else (check.id if ran.passed is False else "")
-        known = baseline.knows(check.id, cause) if baseline is not None and ran.passed is False else None
-        outcome, failing = decide(passed=ran.passed, level=ran.level, listed=listed if ran.passed is not False else known is not None, strict=self.strict, applicable=ran.applicable)
-        message = ran.message
-        if outcome == "unexpected-pass":
-            message = f"passes, but the baseline lists it as a known failure ({baseline.known_failures[check.id]!r}): remove the stale entry"  # type: ignore[union-attr]
-        elif outcome == "not-applicable" and listed:
-            message = f"does not apply ({message}), but the baseline lists it as a known failure ({baseline.known_failures[check.id]!r}): remove the stale entry"  # type: ignore[union-attr]
-        impact = ran.cause.impact if ran.cause else ""
-        record = CheckRecord(check.id, check.family, check.event_type, ran.level, outcome, message, check.source, cause if ran.passed is False else "", impact)
+        settled = settle(check, driver, baseline, strict=self.strict)
+        record = settled.record
         self.records.append(record)
         self._junit(record)
         where = f"\n  input: {check.source}" if check.source else ""
-        if failing:
-            pytest.fail(f"{check.id} [{ran.level}] {outcome} for {self.adapter.name}: {message}{where}\n  cause: {cause}", pytrace=False)
-        if outcome == "expected-fail":
-            pytest.xfail(f"known departure ({cause}): {known}")
-        if outcome == "not-implemented":
-            pytest.skip(f"{ran.level} check not implemented: {message}")
-        if outcome == "not-applicable":
-            pytest.skip(f"not applicable: {message}")
+        if settled.failing:
+            pytest.fail(f"{check.id} [{record.level}] {record.outcome} for {self.adapter.name}: {record.message}{where}\n  cause: {record.cause}", pytrace=False)
+        if record.outcome == "expected-fail":
+            pytest.xfail(f"known departure ({record.cause}): {settled.known}")
+        if record.outcome == "not-implemented":
+            pytest.skip(f"{record.level} check not implemented: {record.message}")
+        if record.outcome == "not-applicable":
+            pytest.skip(f"not applicable: {record.message}")
 
     def _junit(self, record: CheckRecord) -> None:
         """For ``--junitxml``: the check's id, level, outcome and message become the test case's

@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("adapters", ("conformance.adapters",)),
     ("live", ("conformance.live",)),
     ("implementations", ("conformance.implementations", "conformance.broken")),
-    ("judging", ("conformance.checks", "conformance.outcomes", "conformance.records", "conformance.classes", "conformance.findings")),
+    ("judging", ("conformance.checks", "conformance.outcomes", "conformance.records", "conformance.classes", "conformance.findings", "conformance.settling")),
     ("families", ("conformance.families",)),
     ("reports", ("conformance.reports", "conformance.detection")),
     ("top", ("conformance.pytest_plugin", "conformance.profiles", "conformance.suite", "conformance.commands", "conformance.cli", "conformance.__main__")),

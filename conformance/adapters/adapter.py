@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
 from ..protocol.names import TRANSPORTS, Transport
@@ -118,6 +119,11 @@ class Adapter:
     conformance_class: ClassVar[ConformanceClass | tuple[ConformanceClass, ...]] = "model"
     #: For a client: what it hands to its application and what it can send (all of it by default).
     scope: ClassVar[Scope] = EVERYTHING
+    #: For a client: per server event type, the members (JSON paths, each with everything below it)
+    #: that reach its application; a type not listed reaches it whole. A service that reads three
+    #: members of an event and hands the application nothing else is judged on those three: what
+    #: its own model drops beyond them never reaches anybody.
+    application_paths: ClassVar[Mapping[str, tuple[str, ...]]] = {}
 
     @property
     def version(self) -> str:

@@ -52,7 +52,8 @@ FEATURES: dict[str, str] = {
     "session.idle-timeout": "the turn detection idle timeout (idle_timeout_ms)",
     "session.transcription": "input audio transcription settings, or null to turn it off",
     "session.noise-reduction": "input noise reduction settings, or null to turn it off",
-    "session.tool-choice": "tool_choice",
+    "session.tool-choice": "tool_choice as auto, none or required",
+    "session.forced-tool-choice": "a tool_choice object that forces one function or MCP tool",
     "session.tracing": "tracing",
     "session.truncation": "the conversation truncation strategy",
     "session.prompt": "a stored prompt reference",
@@ -140,7 +141,7 @@ def _tool_features(tools: Any, tool_choice: Any) -> set[str]:
         if isinstance(tool, dict):
             found.add("mcp" if tool.get("type") == "mcp" else "function-calls")
     if isinstance(tool_choice, dict):
-        found.add("mcp" if tool_choice.get("type") == "mcp" else "function-calls")
+        found |= {"mcp" if tool_choice.get("type") == "mcp" else "function-calls", "session.forced-tool-choice"}
     return found
 
 

@@ -13,10 +13,10 @@ from typing import Any
 from ..checks import PASS, Driver, Result, fail
 from ..compare import differences, explain
 from ..adapters.adapter import Direction
-from ..jsonpath import without
+from ..jsonpath import only, without
 from ..verdict import judge_value
 from ..findings import member, owner
-from .roundtrip import SHOWN, canonical_sent, difference_cause, dump_after_parse, send, volatile_paths, without_nulls
+from .roundtrip import SHOWN, application_paths, canonical_sent, difference_cause, dump_after_parse, send, volatile_paths, without_nulls
 
 
 def lossless(driver: Driver, direction: Direction, payload: dict[str, Any], text: str, dialect: str, ignored: Sequence[str] = ()) -> Result:
@@ -31,6 +31,9 @@ def lossless(driver: Driver, direction: Direction, payload: dict[str, Any], text
     expected, actual = without(payload, ignored), without(dumped, ignored)
     if not driver.adapter.nulls_distinct:
         expected, actual = without_nulls(expected), without_nulls(actual)
+    seen = application_paths(driver, payload)
+    if seen is not None:
+        expected, actual = only(expected, seen), only(actual, seen)
     found = differences(expected, actual, exact_numbers=False)
     if found:
         return fail(f"the dump differs at {_places(found)}: {explain(found, shown=SHOWN)}", difference_cause(found[0], payload, direction))

@@ -423,6 +423,8 @@ class Requests:
 
     def finish(self) -> None:
         ctx = self.ctx
+        if ctx.excerpt:
+            return  # a pasted excerpt leaves replies out as often as it keeps them: an absent one is no evidence
         for request in self.pending.values():
             if request.maybe:
                 continue

@@ -45,6 +45,8 @@ it forgot) — bounded memory costs detections on very long sessions, never fals
 
 from __future__ import annotations
 
+import re
+
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -97,6 +99,20 @@ class SessionResult:
         return not (self.verdicts["invalid"] or self.verdicts["not-json"] or self.levels["MUST"])
 
 
+#: An id a publisher elided in a pasted excerpt: "…", "...", "event_…", "resp_xxx".
+PLACEHOLDER_ID = re.compile(r"^(?:[A-Za-z]+_)?(?:…+|\.{3,}|[xX]{3,})$|…|\.\.\.")
+
+
+def carries_placeholder(value: Any, key: str = "") -> bool:
+    """Whether an id member anywhere in ``value`` (``event_id``, ``item_id``, an item's ``id``, …)
+    holds a placeholder rather than an id."""
+    if isinstance(value, dict):
+        return any(carries_placeholder(item, name) for name, item in value.items())
+    if isinstance(value, list):
+        return any(carries_placeholder(item, key) for item in value)
+    return isinstance(value, str) and (key == "id" or key.endswith("_id")) and PLACEHOLDER_ID.search(value) is not None
+
+
 class SessionChecker:
     """Streaming: :meth:`feed` each frame in order, then :meth:`finish` once."""
 
@@ -130,6 +146,8 @@ class SessionChecker:
         self.suppressed: Counter[str] = Counter()
         self.levels: Counter[str] = Counter()
         self._finished: SessionResult | None = None
+        #: Lines of an excerpt whose ids a publisher elided ("event_…"): no finding may rest on them.
+        self._placeholders: set[int] = set()
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -138,6 +156,8 @@ class SessionChecker:
         ctx = self.ctx
         ctx.begin(frame.line, frame.event_type, frame.event_id)
         self.events += 1
+        if self.excerpt and frame.has_event and carries_placeholder(frame.event):
+            self._placeholders.add(frame.line)
         if frame.dir == "client":
             ctx.client_seen = True
         kind = self._judge(frame)
@@ -267,6 +287,8 @@ class SessionChecker:
             handler(event, request)
 
     def _keep(self, found: list[Finding]) -> list[Finding]:
+        if self.excerpt and self._placeholders:
+            found = [f for f in found if not ({f.line, *f.related_lines} & self._placeholders)]
         for finding in found:
             self.levels[finding.level] += 1
             if self._per_rule[finding.rule] < KEPT_PER_RULE:

@@ -1,5 +1,5 @@
-"""pipecat-ai's OpenAI realtime service (`OpenAIRealtimeLLMService`)."""
+"""pipecat-ai's OpenAI realtime service (`OpenAIRealtimeLLMService`), as a client."""
 
 NAME = "pipecat"
-ADAPTER = "adapter:PipecatAdapter"
+ADAPTER = "adapter:PipecatServiceAdapter"
 WIRE = "wire:PipecatWireAdapter"

@@ -1,50 +1,86 @@
-"""pipecat-ai's OpenAI Realtime models, ``pipecat.services.openai.realtime.events``.
+"""pipecat-ai's ``OpenAIRealtimeLLMService`` (``pipecat.services.openai.realtime.llm``), as a *client*:
+judged by what reaches the application (frames and event handlers) and what goes on the wire, on
+what it uses. Its events module is judged as a model in :mod:`..pipecat_events`.
 
-pipecat is a client library: ``OpenAIRealtimeLLMService`` opens a WebSocket to the server (it has
-no WebRTC or SIP path), parses what the server sends and sends client events. So the adapter
-drives exactly those two paths; client events are judged on what pipecat sends, never parsed.
+Receiving: ``_receive_task_handler`` (llm.py:916-963) calls ``events.parse_server_event`` on every
+message, then dispatches 16 types to handlers; every other type is parsed and dropped. An exception
+from the parser ends the receive task (nothing catches it there), so a rejection is fatal. What the
+application gets of each type it uses is listed in :attr:`PipecatServiceAdapter.application_paths`,
+each with the line that hands it over.
 
-Receiving: ``parse_server_event`` (``json.loads``, a lookup in its table of 31 GA types, then
-``model_validate``). It returns ``None`` for a type it has no model for and raises on anything it
-cannot validate. The service's receive loop then reads the model's attributes, so the dump is
-:func:`~conformance.adapters.views.application_view` of the model: what the service sees,
-where a null and an absent member are the same ``None`` (``nulls_distinct = False``).
-
-Sending: ``send_client_event`` is ``json.dumps(event.model_dump(exclude_none=True))`` of the
-event class registered for the type, built from the caller's values, as the service builds them.
+Sending: ``send_client_event`` (llm.py:778), as :mod:`..pipecat_events`; the service builds its
+events from what the application gives it (settings, context messages, audio and video frames,
+function results). What it can send is its :attr:`scope`, with why it cannot send the rest.
 """
 
 from __future__ import annotations
 
-import importlib
 import importlib.metadata
-import json
-import logging
-from typing import Any
 
-from ...adapters.adapter import Adapter, Direction, Parsed
-from ...adapters.views import application_view
+from ...adapters.adapter import Direction, Parsed
+from ...adapters.scope import Scope
+from ..pipecat_events.adapter import PipecatEventsAdapter, _summary
+
+LLM = "pipecat/services/openai/realtime/llm.py"
+EVENTS = "pipecat/services/openai/realtime/events.py"
+
+#: The types ``_receive_task_handler`` dispatches (llm.py:923-963).
+HANDLED = frozenset({
+    "session.created", "session.updated", "response.created", "response.output_audio.delta",
+    "conversation.item.added", "conversation.item.done", "conversation.item.input_audio_transcription.delta",
+    "conversation.item.input_audio_transcription.completed", "conversation.item.retrieved", "response.done",
+    "input_audio_buffer.speech_started", "input_audio_buffer.speech_stopped", "response.output_text.delta",
+    "response.output_audio_transcript.delta", "response.function_call_arguments.done", "error",
+})
 
 
-class PipecatAdapter(Adapter):
+class PipecatServiceAdapter(PipecatEventsAdapter):
     name = "pipecat"
-    #: The events module of the service: pipecat forks it per provider (pipecat_dialects.py).
-    module = "pipecat.services.openai.realtime.events"
-    sides = frozenset({"client"})
-    transports = frozenset({"websocket"})
-    #: The service reads the models' attributes and never serializes a server event: a null and an
-    #: absent member are both None to it.
-    nulls_distinct = False
-
-    def __init__(self) -> None:
-        logging.getLogger("pipecat").setLevel(logging.WARNING)
-        self.events = importlib.import_module(self.module)
-        client_base = self.events.ClientEvent
-        self.client_classes = {
-            cls.model_fields["type"].default: cls
-            for cls in vars(self.events).values()
-            if isinstance(cls, type) and issubclass(cls, client_base) and cls is not client_base
-        }
+    conformance_class = "client"
+    application_paths = {
+        # triggers only: the handlers read nothing of the event (llm.py:966-973, :1085-1088, :1215-1230)
+        "session.created": (),
+        "session.updated": (),
+        "response.created": (),
+        "input_audio_buffer.speech_started": (),
+        "input_audio_buffer.speech_stopped": (),
+        # the audio, as TTSAudioRawFrame (llm.py:1014); the ids only track the item for truncation
+        "response.output_audio.delta": ("$.delta",),
+        # the item, to the on_conversation_item_created/updated handlers (llm.py:1031, :1046)
+        "conversation.item.added": ("$.item",),
+        "conversation.item.done": ("$.item",),
+        # the item, as the result of retrieve_conversation_item (llm.py:1083)
+        "conversation.item.retrieved": ("$.item",),
+        # usage as metrics, a failure's message as an error, the output items to the handler (llm.py:1094-1138)
+        "response.done": ("$.response.usage", "$.response.status", "$.response.status_details.error.message", "$.response.output"),
+        # the text as LLMTextFrame and transcript frames (llm.py:1144, :1151)
+        "response.output_text.delta": ("$.delta",),
+        "response.output_audio_transcript.delta": ("$.delta",),
+        # the call id and arguments; the name comes from the item added earlier (llm.py:1182-1200)
+        "response.function_call_arguments.done": ("$.call_id", "$.arguments"),
+        # the input transcription events are attached whole to their frames (result=evt, llm.py:1053, :1074);
+        # an error is pushed as the text of the whole event (llm.py:1253)
+    }
+    scope = Scope(
+        consumes=HANDLED,
+        sends=frozenset({
+            "text-input", "audio-input", "image-input", "function-calls", "mcp", "truncation", "cancel", "conversation-items",
+            "item-retrieve", "session.instructions", "session.voice", "session.speed", "session.output-modalities",
+            "session.audio-formats", "session.turn-detection", "session.turn-detection-off", "session.transcription",
+            "session.noise-reduction", "session.tool-choice", "session.tracing", "session.prompt", "session.max-output-tokens",
+            "session.include",
+        }),
+        why={
+            "transcription-sessions": f"SessionProperties.type is Literal['realtime'] ({EVENTS}:218)",
+            "out-of-band-responses": f"_create_response sends ResponseProperties(output_modalities=...) only, and ResponseProperties has no conversation or input ({LLM}:1318-1322, {EVENTS}:321-340)",
+            "response.settings": f"the service sends no per-response settings: ResponseProperties(output_modalities=...) only ({LLM}:1318-1322)",
+            "item-delete": f"the service sends no conversation.item.delete (the client events it sends: {LLM}:497-1501)",
+            "output-audio-buffer": "the service connects over WebSocket only",
+            "session.idle-timeout": f"TurnDetection has no idle_timeout_ms ({EVENTS}:94-106)",
+            "session.truncation": f"SessionProperties has no truncation ({EVENTS}:218-237)",
+            "session.forced-tool-choice": f"SessionProperties.tool_choice is Literal['auto', 'none', 'required'] ({EVENTS}:231)",
+        },
+    )
 
     @property
     def version(self) -> str:
@@ -53,34 +89,8 @@ class PipecatAdapter(Adapter):
     def parse(self, direction: Direction, text: str) -> Parsed:
         try:
             event = self.events.parse_server_event(text)
-        except Exception as error:  # pipecat signals every failure this way
+        except Exception as error:  # nothing in _receive_task_handler catches it: the task ends
             return Parsed("rejected", detail=_summary(error))
-        if event is None:
-            return Parsed("ignored")
+        if event is None or event.type not in HANDLED:
+            return Parsed("ignored", getattr(event, "type", None))  # parsed, then dropped by the dispatch
         return Parsed("accepted", event.type, event, model_type=type(event).model_fields["type"].default)
-
-    def dump(self, direction: Direction, obj: Any) -> Any:
-        return application_view(obj)
-
-    def build_client(self, event: dict[str, Any]) -> str:
-        cls = self.client_classes.get(event["type"])
-        if cls is None:
-            raise LookupError(f"pipecat has no client event class for {event['type']!r}")
-        # pipecat's idiom for "voice detection off" is turn_detection=False, which its
-        # SessionUpdateEvent.model_dump turns into null; a plain None would be dropped.
-        event = _turn_detection_off_as_false(event)
-        return json.dumps(cls.model_validate(event).model_dump(exclude_none=True))
-
-
-def _turn_detection_off_as_false(event: dict[str, Any]) -> dict[str, Any]:
-    audio_input = ((event.get("session") or {}).get("audio") or {}).get("input")
-    if isinstance(audio_input, dict) and "turn_detection" in audio_input and audio_input["turn_detection"] is None:
-        event = json.loads(json.dumps(event))
-        event["session"]["audio"]["input"]["turn_detection"] = False
-    return event
-
-
-def _summary(error: Exception) -> str:
-    """The first two lines of a pydantic error: which model, and which field."""
-    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    return " / ".join(lines[:2])

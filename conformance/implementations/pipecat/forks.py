@@ -24,12 +24,12 @@ import json
 from typing import Any
 
 from ...adapters.adapter import Direction, Parsed
-from .adapter import PipecatAdapter, _summary
+from ..pipecat_events.adapter import PipecatEventsAdapter, _summary
 
 _UNKNOWN_TYPE = "Unimplemented server event type"
 
 
-class PipecatForkAdapter(PipecatAdapter):
+class PipecatForkAdapter(PipecatEventsAdapter):
     """pipecat's OpenAI adapter on another provider's fork of the events module."""
 
     dump_options: dict[str, Any] = {}

@@ -18,7 +18,7 @@ from pydantic import Discriminator, Tag
 
 from ..base import JSONObject, Model, Number
 from ..client_events import CLIENT_EVENT_MODELS, ClientEvent
-from ..common import FunctionTool, MaxOutputTokens, Metadata, NoiseReduction, Prompt, Tracing, TurnDetection
+from ..common import FunctionTool, MaxOutputTokens, Metadata, NoiseReduction, Prompt, Tracing, TranscriptionUsage, TurnDetection
 from ..items import ConversationItem, InputItem
 from ..response import StatusDetails, Usage
 from ..server_events import SERVER_EVENT_MODELS, ServerEvent
@@ -229,6 +229,10 @@ def server_changes(session: Any = BetaSession, response: Any = BetaResponse) -> 
             ("ResponseFunctionCallArgumentsDone", "name"): str | None,
             # Transcription languages are GA-only (inventory §6.2 "Events").
             ("InputAudioTranscriptionCompleted", "languages"): REMOVED,
+            # usage came late to the beta (inventory §6.2: "required usage plus logprobs (both already
+            # in late beta)"; the SDK's late beta model requires it): early beta servers sent the
+            # completed transcription without it, so its absence is no departure in the beta.
+            ("InputAudioTranscriptionCompleted", "usage"): TranscriptionUsage | None,
         },
         substitutes={"Response": response},
     )
