@@ -45,38 +45,45 @@ class Row:
         return getattr(self, klass)
 
 
-_PARSE = "a server event the implementation reads"
 RULES: tuple[Row, ...] = (
     Row("corpus", "parses", "own", "uses", "own", "n/a",
-        "Each event is defined by its schema; a model must represent every event. A client delivers what it uses: \"the client should handle\" the server events its application relies on (realtime-conversations guide)."),
+        "Every event is defined by its schema, so a model of the protocol represents every one. A client delivers the events it uses; one it does not use "
+        "reaches no application, so not reading it is INFO (\"not used\"). Surviving it is judged by tolerates-unknown-type, session/rejects and the wire family."),
     Row("corpus", "lossless-dump", "own", "uses", "own", "n/a",
-        "Same as parses: a member the application reads must arrive as the server sent it (the schema's types and nullability)."),
+        "As parses: what an application reads must be what the server sent, with the schema's types and nulls; a client is judged on the members its application receives (Adapter.application_paths)."),
     Row("corpus", "unknown-fields-survive", "INFO", "INFO", "INFO", "n/a",
-        "The spec says nothing of undocumented members; real servers send some (the drift table)."),
+        "The spec says nothing of members it does not document; real servers send some (README: what real servers send that the spec does not say)."),
     Row("corpus", "sends-unchanged", "own", "sends", "n/a", "n/a",
-        "What a client sends must be the event it means: each client event's schema, with the nulls the spec gives meaning (\"Set to null to turn off\")."),
+        "A client event is sent as its schema says, explicit nulls included where the spec gives them meaning (turn_detection: \"Can be set to `null` to turn off.\"; "
+        "tracing: \"Set to null to disable tracing.\"). A feature a client cannot send at all is not-implemented, INFO, and listed in its scope."),
     Row("corpus", "rejects", "SHOULD", "SHOULD", "SHOULD", "n/a",
-        "No sentence of the spec requires a reader to refuse an invalid event; refusing is a recommended policy, one finding per library."),
+        "No sentence of the spec requires a reader to refuse an invalid event: refusing is a recommended policy, SHOULD, one finding per library (accepts-invalid-events)."),
     Row("corpus", "tolerates-unknown-type", "MUST", "MUST", "MUST", "n/a",
-        "The protocol grows: GA added event types to the beta's. A reader that dies or mistypes on a type it does not know breaks on every server update."),
+        "The protocol grows (GA added event types to the beta's; servers add their own, inventory §6), and an error is \"recoverable and the session will stay open\": "
+        "a reader that crashes on, or mistypes, an event type it does not know stops working on the next server update."),
     Row("corpus", "not-typed-as-known-event", "SHOULD", "SHOULD", "SHOULD", "n/a",
-        "Code that dispatches on the object's class misroutes an unknown event; the library still reports the right type."),
-    Row("corpus", "well-formed", "MUST", "MUST", "MUST", "MUST", "The suite's own corpus must be readable."),
-    Row("snapshot", "wire", "own", "sends", "n/a", "n/a",
-        "Each client event is sent as its schema says, the explicit nulls that turn features off included (\"Set to null to turn off\")."),
-    Row("property", "lossless-round-trip", "own", "uses", "own", "n/a", "As corpus parses and lossless-dump, on every event the schemas allow."),
-    Row("property", "sends-unchanged", "own", "sends", "n/a", "n/a", "As corpus sends-unchanged, on every client event the schemas allow."),
+        "Code that dispatches on an object's class misroutes an unknown event the library returns as a known event's class, though it reports the right type."),
+    Row("corpus", "well-formed", "MUST", "MUST", "MUST", "MUST", "The suite's own corpus must be readable; not a judgement of the implementation."),
+    Row("snapshot", "wire", "own", "sends", "n/a", "n/a", "As corpus sends-unchanged, on the suite's scenarios."),
+    Row("property", "lossless-round-trip", "own", "uses", "own", "n/a",
+        "As corpus parses and lossless-dump, on events generated from the schemas (integers within ±(2^53−1): RFC 8259 §6 promises no more)."),
+    Row("property", "sends-unchanged", "own", "sends", "n/a", "n/a",
+        "As corpus sends-unchanged, on generated client events; for a client, only events within what it can send."),
     Row("property", "rejects-invalid", "SHOULD", "SHOULD", "SHOULD", "n/a", "As corpus rejects: a recommended policy, one finding per library."),
-    Row("session", "loses", "own", "uses", "own", "n/a", "A session's events in order: an ignored event the application uses loses what depends on it (session-rules.md §1)."),
-    Row("session", "rejects", "MUST", "MUST", "MUST", "n/a", "A valid event refused mid-session is lost, and a refusal that raises ends a receive loop."),
+    Row("session", "loses", "own", "uses", "own", "n/a",
+        "A session's events in order: an ignored event the application uses loses what depends on it (session-rules.md §1); a client need not read what it does not use."),
+    Row("session", "rejects", "MUST", "MUST", "MUST", "n/a",
+        "A valid event refused mid-session is lost, and a refusal that raises ends a receive loop."),
     Row("session", "mistakes", "MUST", "MUST", "MUST", "n/a", "A valid event read as another type is misrouted."),
     Row("session", "tolerates-unknown", "MUST", "MUST", "MUST", "n/a", "As corpus tolerates-unknown-type, within a session."),
-    Row("session", "well-formed", "MUST", "MUST", "MUST", "MUST", "The suite's own corpus must be readable."),
+    Row("session", "well-formed", "MUST", "MUST", "MUST", "MUST", "The suite's own corpus must be readable; not a judgement of the implementation."),
     Row("wire", "*", "n/a", "own", "n/a", "n/a",
-        "A client on a socket: each wire check's own level (docs/wire.md), for the features it can send; a model has no socket."),
+        "A client on a socket: each wire check's own level (docs/wire.md gives the words behind each), for what it can send; frames outside the protocol (not JSON, no type, a member missing) "
+        "are SHOULD, since no valid server sends them. A model has no socket."),
     Row("probe", "*", "n/a", "n/a", "own", "own", "A server as a client sees it: each probe check's own level (docs/probe.md)."),
-    Row("proxy", "*", "n/a", "n/a", "n/a", "own", "A proxy passes GA-valid traffic unchanged; a documented compatibility rewrite is INFO."),
-    Row("dialect", "*", "own", "own", "own", "own", "A dialect's checks, as its family's."),
+    Row("proxy", "*", "n/a", "n/a", "n/a", "own",
+        "A proxy passes GA-valid traffic unchanged (MUST); what it changes of traffic that is not valid GA (a beta-style session.update, say) is a compatibility step, INFO."),
+    Row("dialect", "*", "own", "own", "own", "own", "A dialect's checks, as their family's."),
 )
 _RULES = {(row.family, row.check): row for row in RULES}
 
@@ -145,3 +152,13 @@ def class_name(klass: ConformanceClass | tuple[ConformanceClass, ...]) -> str:
 
 def _listed(features: list[str]) -> str:
     return ", ".join(features)
+
+
+def table() -> str:
+    """The level table as Markdown, as ``docs/classes.md`` shows it: for every family and check, its
+    level in each class (``own``: the check's own level; ``uses``/``sends``: its own level within
+    a client's scope, INFO or not-implemented outside), and the protocol's words behind it."""
+    lines = ["| family | check | model | client | server | proxy | why |", "|---|---|---|---|---|---|---|"]
+    for row in RULES:
+        lines.append(f"| {row.family} | {row.check} | {row.model} | {row.client} | {row.server} | {row.proxy} | {row.words} |")
+    return "\n".join(lines)
