@@ -187,6 +187,11 @@ class Driver:
 
     def build_client(self, event: dict[str, Any]) -> str:
         self.require(Capability.BUILD_CLIENT)
+        if not self.adapter.builds_events:
+            raise NotApplicable(
+                f"{self.adapter.name}'s application never builds protocol events: it sends what {self.adapter.name} makes of the "
+                "application's settings and actions, which the wire family judges (configuration fidelity, sends-valid-events)"
+            )
         return self._call("building a client event", self.adapter.build_client, event)
 
     def require(self, capability: Capability) -> None:

@@ -34,7 +34,7 @@ def settle(check: Check, driver: Driver, baseline: Baseline | None = None, *, st
         message = f"passes, but the baseline lists it as a known failure ({baseline.known_failures[check.id]!r}): remove the stale entry"  # type: ignore[union-attr]
     elif outcome == "not-applicable" and listed:
         message = f"does not apply ({message}), but the baseline lists it as a known failure ({baseline.known_failures[check.id]!r}): remove the stale entry"  # type: ignore[union-attr]
-    impact = ran.cause.impact if ran.cause and ran.passed is False else ""
+    impact = (ran.cause.impact if ran.cause and ran.cause.impact else _first_sentence(message)) if ran.passed is False else ""
     record = CheckRecord(check.id, check.family, check.event_type, ran.level, outcome, message, check.source, cause if ran.passed is False else "", impact)
     return Settled(record, failing, known)
 
@@ -46,3 +46,9 @@ def settle_all(adapter: Adapter, checks: Iterable[Check], baseline: Baseline | N
         listed = baseline is not None and check.id in baseline.known_failures
         found.append(settle(check, Driver(adapter, timeout, failure_expected=listed), baseline, strict=strict).record)
     return found
+
+
+def _first_sentence(message: str) -> str:
+    """What a check without a cause of its own breaks, in its own words: its message's first line."""
+    line = message.strip().splitlines()[0] if message.strip() else ""
+    return line[:200]

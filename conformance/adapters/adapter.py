@@ -124,6 +124,11 @@ class Adapter:
     #: members of an event and hands the application nothing else is judged on those three: what
     #: its own model drops beyond them never reaches anybody.
     application_paths: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    #: Whether its application builds protocol events and sends them through it (an SDK connection:
+    #: ``connection.send(event)``). A service or an agent session builds them itself from what the
+    #: application configures and does; what it sends is judged on the wire (the wire family's
+    #: configuration fidelity), and the parse-level send checks do not apply.
+    builds_events: ClassVar[bool] = True
 
     @property
     def version(self) -> str:

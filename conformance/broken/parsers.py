@@ -266,7 +266,7 @@ BROKEN: tuple[Broken, ...] = (
            ("corpus/invalid-speech-started-ms-as-string/rejects", "corpus/invalid-response-created-usage-token-string/rejects"),
            parse=lambda r, d, t: _lenient(r, d, t, lambda problem: "expected integer, got string" in problem)),
     Broken("accepts-missing-required", "fills a missing required field with null instead of rejecting the event",
-           ("corpus/invalid-speech-stopped-missing-event-id/rejects", "corpus/invalid-error-missing-message/rejects"),
+           ("corpus/invalid-error-missing-message/rejects",),
            parse=lambda r, d, t: _lenient(r, d, t, lambda problem: "expected a required field" in problem)),
     Broken("accepts-invalid-base64", "does not check that audio is base64",
            ("corpus/invalid-output-audio-delta-not-base64/rejects", "corpus/client-invalid-append-not-base64/rejects"),

@@ -20,7 +20,7 @@ from typing import Any
 
 from .. import judge_value
 from ..adapters.adapter import Direction
-from ..checks import PASS, Driver, Result, fail
+from ..checks import PASS, Driver, ImplementationFailed, Result, fail
 from ..compare import Difference, differences, explain
 from ..findings import ACCEPTS_INVALID, Cause, member, mistypes, owner, rejects_valid, unmodelled
 from ..jsonpath import MISSING, child, lookup, only, steps, without
@@ -211,8 +211,16 @@ def _path(parts: list[str | int]) -> str:
 
 
 def send(driver: Driver, event: dict[str, Any]) -> tuple[Any, Result]:
-    """What the implementation's send path puts on the wire for ``event``, as JSON."""
-    text = driver.build_client(copy.deepcopy(event))
+    """What the implementation's send path puts on the wire for ``event``, as JSON. A send path that
+    raises on a valid event refuses it: the application cannot send it (a hang stays a hang)."""
+    try:
+        text = driver.build_client(copy.deepcopy(event))
+    except ImplementationFailed as crash:
+        cause = getattr(crash, "cause", None)
+        if cause is not None and cause.id.startswith("hangs/"):
+            raise
+        kind = event.get("type")
+        return None, fail(str(crash), Cause(f"cannot-send/{kind}", f"its send path raises on a valid {kind}: the application cannot send it"))
     try:
         return json.loads(text), PASS
     except (TypeError, ValueError) as error:

@@ -51,16 +51,27 @@ class PipecatServiceAdapter(PipecatEventsAdapter):
         "conversation.item.done": ("$.item",),
         # the item, as the result of retrieve_conversation_item (llm.py:1083)
         "conversation.item.retrieved": ("$.item",),
-        # usage as metrics, a failure's message as an error, the output items to the handler (llm.py:1094-1138)
-        "response.done": ("$.response.usage", "$.response.status", "$.response.status_details.error.message", "$.response.output"),
+        # usage as LLMTokenUsage metrics (the seven counts it reads), a failure's message as an error,
+        # the output items to the on_conversation_item_updated handler (llm.py:1094-1138)
+        "response.done": (
+            "$.response.usage.input_tokens", "$.response.usage.output_tokens", "$.response.usage.total_tokens",
+            "$.response.usage.input_token_details.cached_tokens", "$.response.usage.input_token_details.audio_tokens",
+            "$.response.usage.output_token_details.audio_tokens", "$.response.usage.input_token_details.cached_tokens_details.audio_tokens",
+            "$.response.status", "$.response.status_details.error.message", "$.response.output",
+        ),
+        # an error is pushed as the text "Error: {evt}" of the whole event (llm.py:1253); what an
+        # application shows of it is the message
+        "error": ("$.error.message",),
         # the text as LLMTextFrame and transcript frames (llm.py:1144, :1151)
         "response.output_text.delta": ("$.delta",),
         "response.output_audio_transcript.delta": ("$.delta",),
         # the call id and arguments; the name comes from the item added earlier (llm.py:1182-1200)
         "response.function_call_arguments.done": ("$.call_id", "$.arguments"),
-        # the input transcription events are attached whole to their frames (result=evt, llm.py:1053, :1074);
-        # an error is pushed as the text of the whole event (llm.py:1253)
+        # the input transcription events are attached whole to their frames (result=evt, llm.py:1053, :1074)
     }
+    #: The application hands pipecat settings, context messages and frames; the service builds the
+    #: events (llm.py:497-1501), which the wire family judges.
+    builds_events = False
     scope = Scope(
         consumes=HANDLED,
         sends=frozenset({
