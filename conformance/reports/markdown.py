@@ -70,7 +70,7 @@ def headlines(reports: list[Report]) -> list[str]:
     for report in reports:
         implementation = report.implementation
         klass = f" ({plain(implementation.klass)})" if implementation.klass != "unknown" else ""
-        older = "" if report.findings_recorded else f" — an older report (version {report.version}): each failing check counted as a finding"
+        older = "" if report.findings_recorded else f" (an older report, version {report.version}: each failing check counted as a finding)"
         lines.append(headline(f"**{plain(implementation.label)}**{klass}", report.findings) + older)
     return lines
 
