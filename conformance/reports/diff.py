@@ -60,8 +60,8 @@ class Comparison:
 
     def sections(self) -> list[tuple[str, list[Change]]]:
         return [
-            ("newly failing", self.newly_failing),
-            ("newly passing", self.newly_passing),
+            ("checks newly failing", self.newly_failing),
+            ("checks newly passing", self.newly_passing),
             ("other changes of outcome", self.other_outcomes),
             ("changed messages", self.changed_messages),
             ("new checks", self.added),
