@@ -214,6 +214,9 @@ def headline(name: str, findings: Sequence[Finding]) -> str:
     """``pipecat: 12 MUST findings, 3 SHOULD (2 new)``."""
     numbers = counts(findings)
     parts = [f"{numbers[level]} {level}" for level in ("MUST", "SHOULD", "INFO") if numbers.get(level)]
+    if parts:  # the noun after the first count only, as the docstring reads
+        first = next(numbers[level] for level in ("MUST", "SHOULD", "INFO") if numbers.get(level))
+        parts[0] += f" finding{'s' if first != 1 else ''}"
     new = sum(1 for finding in findings if not finding.known)
-    text = f"{name}: " + (", ".join(parts) + f" finding{'s' if len(findings) != 1 else ''}" if parts else "no findings")
+    text = f"{name}: " + (", ".join(parts) if parts else "no findings")
     return text + (f" ({new} new)" if new and findings else "")

@@ -95,7 +95,7 @@ def test_the_summary_leads_with_findings_per_implementation_by_level(tmp_path: P
     ]
     text = markdown.summary([report("mylib", checks, tmp_path, findings=findings, **{"class": "client"})])
     lines = text.splitlines()
-    assert lines[4] == "- **mylib 1.0** (client): 1 MUST, 1 SHOULD, 1 INFO findings (2 new)"
+    assert lines[4] == "- **mylib 1.0** (client): 1 MUST finding, 1 SHOULD, 1 INFO (2 new)"
     assert text.index(lines[4]) < text.index("| implementation | checks |") < text.index("### mylib 1.0")
     section = text.split("### mylib 1.0 (unknown, unknown; class client)\n", 1)[1]
     must, should = section.index("**MUST findings** (1, 1 new):"), section.index("**SHOULD findings** (1):")
