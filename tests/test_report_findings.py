@@ -9,6 +9,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from conformance import __version__
+from conformance.findings import group
+from conformance.records import CheckRecord
 from conformance.reports import html
 
 from .test_report_html import Page, check, finding, report, text_of
@@ -167,3 +169,18 @@ def test_a_probe_transcript_recorded_by_an_absolute_path_is_shown(tmp_path: Path
     assert "not in this installation" not in shown and "line 3, the line this check is about" in shown
     refused = text.split('id="probe/other/keeps-order"', 1)[1].split("</article>", 1)[0]
     assert "hunter2" not in refused and "is not a transcript" in refused
+
+
+def test_a_finding_whose_checks_a_per_check_baseline_all_lists_is_known() -> None:
+    def record(check_id: str, outcome: str, cause: str) -> CheckRecord:
+        return CheckRecord(check_id, "corpus", "response.done", "MUST", outcome, "", cause=cause)  # type: ignore[arg-type]
+
+    records = [
+        record("corpus/a/lossless-dump", "expected-fail", "loses-member/Response.x"),
+        record("corpus/b/lossless-dump", "expected-fail", "loses-member/Response.x"),
+        record("corpus/c/lossless-dump", "fail", "loses-member/Response.y"),  # a fixture the baseline does not list yet
+        record("corpus/d/lossless-dump", "expected-fail", "loses-member/Response.y"),
+    ]
+    reasons = {"corpus/a/lossless-dump": "drops x (models.py:3)", "corpus/b/lossless-dump": "drops x", "corpus/d/lossless-dump": "drops y"}
+    found = {f.id: (f.known, f.reason) for f in group(records, reasons)[0]}
+    assert found == {"loses-member/Response.x": (True, "drops x (models.py:3)"), "loses-member/Response.y": (False, None)}
