@@ -166,7 +166,9 @@ def write(reports: list[Report], out: Path, title: str = "Realtime API conforman
     (out / STYLESHEET).write_text(files("conformance.reports").joinpath("templates", STYLESHEET).read_text(encoding="utf-8"), encoding="utf-8")
     index = out / "index.html"
     table = list(zip(columns, overview.rows(reports, families)))
-    index.write_text(environment.get_template("index.html.j2").render(columns=columns, blocks=blocks, table=table, families=families, older=not all(report.findings_recorded for report in reports), **common), encoding="utf-8")
+    older = not all(report.findings_recorded for report in reports)
+    front = environment.get_template("index.html.j2").render(columns=columns, blocks=blocks, table=table, families=families, older=older, **common)
+    index.write_text(front, encoding="utf-8")
     written = [index]
     for column in columns:
         page = out / column.href

@@ -44,10 +44,6 @@ class ScopeFacts:
     cannot_send: tuple[str, ...] | None = None
     why: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def everything(self) -> bool:
-        return self.consumes is None and not self.cannot_send
-
 
 @dataclass(frozen=True)
 class Implementation:
