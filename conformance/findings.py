@@ -165,7 +165,8 @@ class Finding:
 def group(records: Iterable[Any], reasons: Mapping[str, str] | None = None) -> tuple[list[Finding], dict[str, str]]:
     """The findings of a run's records (objects with ``id``, ``level``, ``outcome``, ``cause``,
     ``impact`` and ``source``), and each failing record's finding id. ``reasons`` maps a finding id
-    to the baseline's reason; a finding the baseline names is *known*."""
+    (and, from an older per-check baseline, a check id) to the baseline's reason; a finding is
+    *known* when the baseline names it, or lists every one of its checks (all expected-fail)."""
     reasons = reasons or {}
     failing = [record for record in records if record.outcome in ("fail", "expected-fail")]
     adopted = _chains(failing)
@@ -181,6 +182,11 @@ def group(records: Iterable[Any], reasons: Mapping[str, str] | None = None) -> t
         if LEVEL_ORDER.get(record.level, 3) < LEVEL_ORDER.get(finding.level, 3):
             finding.level = record.level
         membership[record.id] = cause
+    for finding in findings.values():
+        # A per-check baseline names no cause: the finding is known when it lists all its checks.
+        if not finding.known and all(record.outcome == "expected-fail" for record in failing if membership[record.id] == finding.id):
+            finding.known = True
+            finding.reason = next((reasons[check] for check in sorted(finding.checks) if reasons.get(check)), None)
     ordered = sorted(findings.values(), key=lambda f: (LEVEL_ORDER.get(f.level, 3), f.id))
     return ordered, membership
 
@@ -214,6 +220,9 @@ def headline(name: str, findings: Sequence[Finding]) -> str:
     """``pipecat: 12 MUST findings, 3 SHOULD (2 new)``."""
     numbers = counts(findings)
     parts = [f"{numbers[level]} {level}" for level in ("MUST", "SHOULD", "INFO") if numbers.get(level)]
+    if parts:  # the noun after the first count only, as the docstring reads
+        first = next(numbers[level] for level in ("MUST", "SHOULD", "INFO") if numbers.get(level))
+        parts[0] += f" finding{'s' if first != 1 else ''}"
     new = sum(1 for finding in findings if not finding.known)
-    text = f"{name}: " + (", ".join(parts) + f" finding{'s' if len(findings) != 1 else ''}" if parts else "no findings")
+    text = f"{name}: " + (", ".join(parts) if parts else "no findings")
     return text + (f" ({new} new)" if new and findings else "")

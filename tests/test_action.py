@@ -68,14 +68,28 @@ def test_must_failures_fail_the_step_with_reports_summary_and_annotations(worksp
     text = summary.read_text()
     assert text.startswith("## An earlier step's summary\n## Realtime API conformance")  # appended, not replaced
     assert "broken:drops-function-call-name" in text and "| 2 / 0 ❌ |" in text
-    assert "::error title=corpus/function-call-arguments-done/lossless-dump::the dump differs" in done.stdout
+    # The findings: one cause behind both failing checks, published as a headline and annotated once.
+    headline = "broken:drops-function-call-name 0.1.0: 1 MUST finding (1 new)"
+    assert text.index("- **broken:drops-function-call-name 0.1.0** (model+client): 1 MUST finding (1 new)") < text.index("| implementation | checks |")
+    assert f"::notice title=realtime-conformance findings::{headline}" in done.stdout
+    assert values["findings"] == headline and values["must-findings"] == "1"
+    declared = re.findall(r"value: \$\{\{ steps\.suite\.outputs\.([a-z-]+) \}\}", ACTION.read_text())
+    assert {"findings", "must-findings", "html"} <= set(declared) <= set(values)  # every output the action declares, the step sets
+    errors = [line for line in done.stdout.splitlines() if line.startswith("::error")]
+    assert errors == [
+        "::error title=MUST finding loses-member/response.function_call_arguments.done.name::"
+        "response.function_call_arguments.done.name never reaches the application (seen in response.function_call_arguments.done); "
+        "2 checks, first corpus/function-call-arguments-done-empty-object/lossless-dump: the dump differs at 1 place: "
+        '$.name: expected string "get_opening_hours", got absent (the member was dropped)'
+    ]
     assert "::group::realtime-conformance: " in done.stdout
 
 
 def test_a_conforming_implementation_passes(workspace: Path) -> None:
     done, summary, outputs = run_step(workspace, **{"realtime-impl": "reference", "args": f"-k '{SLICE}'", "output": "out", "title": "Nightly"})
     assert done.returncode == 0, done.stdout + done.stderr
-    assert outputs_of(outputs)["must-failures"] == "0"
+    assert outputs_of(outputs)["must-failures"] == outputs_of(outputs)["must-findings"] == "0"
+    assert outputs_of(outputs)["findings"] == "reference 0.1.0: no findings"
     assert "## Nightly" in summary.read_text()
     assert "::error" not in done.stdout
 

@@ -2,6 +2,8 @@
 ``.ci/run`` installs), driven over the DevTools protocol, renders a report built from real run
 output, and the test reads what is *rendered* (``innerText`` leaves out what CSS hides):
 
+* the front page leads with the findings, one row per implementation, and a MUST count leads to
+  the findings on the implementation's page, each with links to the checks it explains;
 * the matrix is there, with every implementation a column and no script on the page;
 * a failing cell links to its implementation's detail page, and following it lands on the
   failing check, whose message and fixture payload are shown (click one);
@@ -151,6 +153,30 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[reading.R
     out = tmp_path_factory.mktemp("site")
     html.write(reports, out)
     return out, reports
+
+
+def test_the_page_leads_with_findings_and_a_count_leads_to_them(browser: Browser, site: tuple[Path, list[reading.Report]]) -> None:
+    out, reports = site
+    browser.open((out / "index.html").as_uri())
+    first = "document.querySelector('main h2').innerText"
+    assert browser.evaluate(first) == "Findings"
+    rows = "[...document.querySelectorAll('table.findings tbody tr')]"
+    assert browser.evaluate(f"{rows}.map(tr => tr.cells[0].innerText.trim())") == [report.implementation.name for report in reports]
+    drops = f"{rows}[1].querySelector('td.lvcol-MUST')"
+    assert browser.evaluate(f"{drops}.innerText").split() == ["1", "1", "new"]
+    assert browser.evaluate(f"{rows}[0].querySelector('td.lvcol-MUST').innerText.trim()") == "0"  # the reference
+    browser.follow(f"{drops}.querySelector('a').click()")
+    assert browser.evaluate("location.hash") == "#findings-MUST"
+    section = "document.getElementById('findings-MUST')"
+    assert browser.evaluate(f"{section}.checkVisibility()")
+    shown = browser.evaluate(f"{section}.innerText")
+    assert "loses-member/response.function_call_arguments.done.name" in shown and "new: not in the baseline" in shown
+    links = browser.evaluate(f"[...{section}.querySelectorAll('ul.explains a')].map(a => a.getAttribute('href'))")
+    assert "#corpus/function-call-arguments-done/lossless-dump" in links
+    browser.evaluate(f"{section}.querySelector('ul.explains a[href=\"#corpus/function-call-arguments-done/lossless-dump\"]').click()")
+    target = "document.getElementById(decodeURIComponent(location.hash.slice(1)))"
+    assert browser.evaluate(f"{target}.id") == "corpus/function-call-arguments-done/lossless-dump"
+    assert '"name": "lookup_order"' in browser.evaluate(f"{target}.innerText")  # the check's input, one click on
 
 
 def test_the_matrix_has_every_implementation_as_a_column(browser: Browser, site: tuple[Path, list[reading.Report]]) -> None:

@@ -26,7 +26,7 @@ def test_a_directory_of_reports_gives_the_site_and_the_summary(reports_dir: Path
     assert sorted(page.name for page in (tmp_path / "html").iterdir()) == [
         "impl-broken-drops-function-call-name.html", "impl-broken-numbers-as-strings-on-send.html", "impl-reference.html", "index.html", "report.css",
     ]  # fmt: skip
-    assert "the matrix of 3 implementation(s)" in done.err
+    assert "the compliance page of 3 implementation(s)" in done.err
     summary = (tmp_path / "summary.md").read_text()
     assert summary.count("\n### ") == 3 and done.out == ""
 

@@ -15,7 +15,7 @@ import pytest
 from conformance.reports import diff, reading
 
 from .cli import run
-from .test_report_html import check, report
+from .test_report_html import check, finding, report
 from .test_report_runs import run_suite
 
 
@@ -70,11 +70,15 @@ def test_a_deliberate_regression_exits_1(releases: tuple[Path, Path, Path]) -> N
     code, out, _ = run_cli("report", "--compare", str(old), str(new))
     assert code == 1, out
     assert out.splitlines()[0].startswith("mylib 1.0 (")
-    section = out.split("newly failing (1):\n", 1)[1].split("\n\n", 1)[0]
+    # Findings first, by cause: the name 1.1 drops is new, the previous_item_id 1.0 dropped is fixed.
+    assert "new findings (1):\n  MUST loses-member/response.function_call_arguments.done.name: " in out
+    assert "fixed findings (1):\n  MUST loses-member/conversation.item.added.previous_item_id: " in out
+    assert out.index("new findings") < out.index("fixed findings") < out.index("checks newly failing")
+    section = out.split("checks newly failing (1):\n", 1)[1].split("\n\n", 1)[0]
     assert "MUST corpus/function-call-arguments-done/lossless-dump: pass -> fail" in section
     assert "$.name" in section
-    assert "newly passing (1):\n  MUST corpus/conversation-item-added-user-text/lossless-dump: fail -> pass" in out
-    assert out.rstrip().endswith("1 MUST check newly fails.")
+    assert "checks newly passing (1):\n  MUST corpus/conversation-item-added-user-text/lossless-dump: fail -> pass" in out
+    assert out.rstrip().endswith("1 new MUST finding; 1 MUST check newly fails.")
 
 
 def test_the_same_run_twice_is_no_change(releases: tuple[Path, Path, Path]) -> None:
@@ -87,9 +91,10 @@ def test_a_fix_exits_0_and_the_markdown_says_what_changed(releases: tuple[Path, 
     _, regressed, fixed = releases
     summary = tmp_path / "compare.md"
     code, out, _ = run_cli("report", "--compare", str(regressed), str(fixed), "--markdown", str(summary))
-    assert code == 0 and out.rstrip().endswith("No MUST check newly fails."), out
+    assert code == 0 and out.rstrip().endswith("No new MUST finding, and no MUST check newly fails."), out
     text = summary.read_text()
     assert text.startswith("## mylib 1.1 → mylib 1.2")
+    assert "### Fixed findings (1)\n\n- **MUST** `loses-member/response.function_call_arguments.done.name`: " in text
     assert "- **MUST** `corpus/function-call-arguments-done/lossless-dump`: fail → pass" in text
 
 
@@ -117,8 +122,8 @@ def test_every_kind_of_change(tmp_path: Path) -> None:
     comparison = diff.compare(old, new)
     ids = {title: [change.id for change in changes] for title, changes in comparison.sections()}
     assert ids == {
-        "newly failing": ["corpus/a/parses", "corpus/d/parses", "corpus/e/parses"],
-        "newly passing": [],
+        "checks newly failing": ["corpus/a/parses", "corpus/d/parses", "corpus/e/parses"],
+        "checks newly passing": [],
         "other changes of outcome": ["corpus/c/parses", "corpus/f/parses"],
         "changed messages": ["corpus/b/parses"],
         "new checks": ["corpus/new/parses"],
@@ -145,3 +150,69 @@ def test_comparing_two_implementations_says_so(tmp_path: Path) -> None:
     other = report("other", [check("corpus/a/parses")], tmp_path / "b")
     assert "note: these are runs of two different implementations (lib, other)" in diff.render_text(diff.compare(one, other))
     assert isinstance(one, reading.Report)
+
+
+# --- findings -------------------------------------------------------------------------------------
+
+
+def two_runs(tmp_path: Path, old_findings: list[dict] | None, new_findings: list[dict] | None, old_checks: list[dict], new_checks: list[dict]) -> tuple[reading.Report, reading.Report]:
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    return report("lib", old_checks, tmp_path / "old", findings=old_findings), report("lib", new_checks, tmp_path / "new", findings=new_findings)
+
+
+def test_findings_new_fixed_and_changed_level_by_id(tmp_path: Path) -> None:
+    old, new = two_runs(
+        tmp_path,
+        [finding("loses-member/A.x", "MUST", ["corpus/a/dump"]), finding("accepts-invalid-events", "SHOULD", ["corpus/b/rejects"]), finding("gone", "SHOULD", ["corpus/g/parses"])],
+        [finding("loses-member/A.x", "MUST", ["corpus/a/dump", "corpus/a2/dump"]), finding("accepts-invalid-events", "MUST", ["corpus/b/rejects"]), finding("crashes/parse", "SHOULD", ["corpus/c/parses"])],
+        [check("corpus/a/dump", "fail"), check("corpus/b/rejects", "fail", "SHOULD"), check("corpus/g/parses", "fail", "SHOULD"), check("corpus/c/parses")],
+        [check("corpus/a/dump", "fail"), check("corpus/a2/dump", "fail"), check("corpus/b/rejects", "fail"), check("corpus/g/parses"), check("corpus/c/parses", "fail", "SHOULD")],
+    )
+    changes = diff.compare(old, new).findings
+    assert [(c.id, c.level) for c in changes.new] == [("crashes/parse", "SHOULD")]
+    assert [(c.id, c.level) for c in changes.fixed] == [("gone", "SHOULD")]
+    assert [(c.id, c.old.level, c.new.level) for c in changes.changed_level] == [("accepts-invalid-events", "SHOULD", "MUST")]  # type: ignore[union-attr]
+    assert not changes.by_checks
+    text = diff.render_text(diff.compare(old, new))
+    assert "findings that changed level (1):\n  accepts-invalid-events: SHOULD -> MUST" in text
+
+
+def test_a_finding_that_rises_to_must_exits_1_though_no_check_newly_fails(tmp_path: Path) -> None:
+    old, new = two_runs(
+        tmp_path,
+        [finding("accepts-invalid-events", "SHOULD", ["corpus/b/rejects"])],
+        [finding("accepts-invalid-events", "MUST", ["corpus/b/rejects"])],
+        [check("corpus/b/rejects", "fail", "SHOULD")],
+        [check("corpus/b/rejects", "fail", "MUST")],
+    )
+    assert not diff.compare(old, new).must_regressions
+    code, out, _ = run_cli("report", "--compare", str(old.path), str(new.path))
+    assert code == 1 and out.rstrip().endswith("1 new MUST finding."), out
+
+
+def test_a_new_should_finding_alone_exits_0(tmp_path: Path) -> None:
+    old, new = two_runs(tmp_path, [], [finding("crashes/parse", "SHOULD", ["corpus/c/parses"])], [check("corpus/c/parses", level="SHOULD")], [check("corpus/c/parses", "fail", "SHOULD")])
+    code, out, _ = run_cli("report", "--compare", str(old.path), str(new.path))
+    assert code == 0 and "new findings (1):\n  SHOULD crashes/parse [1 check]" in out, out
+
+
+def test_an_old_format_side_is_matched_by_the_checks_findings_explain(tmp_path: Path) -> None:
+    old_checks = [check("corpus/a/dump", "expected-fail"), check("corpus/a2/dump", "fail"), check("corpus/f/parses", "fail"), check("corpus/n/parses")]
+    new_checks = [check("corpus/a/dump", "fail"), check("corpus/a2/dump", "fail"), check("corpus/f/parses"), check("corpus/n/parses", "fail", "SHOULD")]
+    old, new = two_runs(
+        tmp_path,
+        None,  # version 2: each failing check is a finding named after it
+        [finding("loses-member/A.x", "MUST", ["corpus/a/dump", "corpus/a2/dump"]), finding("crashes/parse", "SHOULD", ["corpus/n/parses"])],
+        old_checks,
+        new_checks,
+    )
+    comparison = diff.compare(old, new)
+    assert comparison.findings.by_checks
+    assert [c.id for c in comparison.findings.new] == ["crashes/parse"]  # its check passed before
+    assert [c.id for c in comparison.findings.fixed] == ["corpus/f/parses"]  # no finding explains it now
+    assert comparison.findings.changed_level == []  # loses-member/A.x is the two checks that failed before
+    code, out, _ = run_cli("report", "--compare", str(old.path), str(new.path))
+    assert code == 0 and "note: OLD (report.json) is a report of version 2, older than findings" in out, out
+    code, out, _ = run_cli("report", "--compare", str(new.path), str(old.path))  # and the other way round
+    assert code == 1 and "new findings (1):\n  MUST corpus/f/parses [1 check]" in out and "note: NEW (report.json)" in out, out

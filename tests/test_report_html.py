@@ -3,6 +3,7 @@ rows for any family, its cells, the detail pages' inputs, and what a hostile rep
 
 from __future__ import annotations
 
+import html as html_module
 import json
 import re
 from html.parser import HTMLParser
@@ -17,8 +18,11 @@ from conformance.records import CheckRecord
 from .test_report_runs import real_runs
 
 
-def report(name: str, checks: list[dict[str, Any]], tmp_path: Path, **implementation: Any) -> reading.Report:
-    data = {"report_version": 2, "implementation": {"name": name, "version": "1.0", **implementation}, "options": {}, "checks": checks}
+def report(name: str, checks: list[dict[str, Any]], tmp_path: Path, findings: list[dict[str, Any]] | None = None, **implementation: Any) -> reading.Report:
+    """A report read back from disk: version 2 (no findings) unless ``findings`` are given."""
+    data: dict[str, Any] = {"report_version": 2, "implementation": {"name": name, "version": "1.0", **implementation}, "options": {}, "checks": checks}
+    if findings is not None:
+        data.update(report_version=3, findings=findings)
     path = tmp_path / "report.json"
     path.write_text(json.dumps(data))
     return reading.load(path)
@@ -26,6 +30,15 @@ def report(name: str, checks: list[dict[str, Any]], tmp_path: Path, **implementa
 
 def check(check_id: str, outcome: str = "pass", level: str = "MUST", event_type: str | None = None, message: str = "", source: str = "") -> dict[str, Any]:
     return {"id": check_id, "family": check_id.split("/")[0], "event_type": event_type, "level": level, "outcome": outcome, "message": message, "source": source}
+
+
+def finding(finding_id: str, level: str, checks: list[str], known: bool = False, impact: str = "", reason: str | None = None) -> dict[str, Any]:
+    return {"id": finding_id, "level": level, "impact": impact, "reason": reason, "input": "", "known": known, "checks": checks}
+
+
+def text_of(page: Path) -> str:
+    """A page's text as a reader sees it, tags removed and spaces collapsed."""
+    return " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", page.read_text())).split())
 
 
 class Page(HTMLParser):
@@ -138,7 +151,7 @@ def test_a_version_1_report_is_read_and_shown(tmp_path: Path) -> None:
     [
         ([], "$: expected a JSON object"),
         ({"implementation": {"name": "x"}, "checks": {}}, "$.checks: expected a list"),
-        ({"implementation": {}, "checks": []}, "$.implementation: expected an object with a name"),
+        ({"implementation": {}, "checks": []}, "$.implementation.name: expected a string, got absent"),
         ({"implementation": {"name": "x"}, "checks": [{"id": "a/b/c", "family": "a", "level": "MUST", "outcome": "great"}]}, "$.checks[0].outcome: expected one of pass"),
         ({"report_version": 99, "implementation": {"name": "x"}, "checks": []}, "$.report_version: expected a report version"),
     ],

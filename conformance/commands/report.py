@@ -4,7 +4,8 @@
     realtime-conformance report --compare old.json new.json
 
 Without ``--html`` or ``--markdown`` the Markdown summary is printed. Exit status: 0; with
-``--compare``, 1 when a MUST check newly fails; 2 for usage errors (no report, an unreadable one).
+``--compare``, 1 when a MUST finding is new (or rose to MUST) or a MUST check newly fails; 2 for
+usage errors and for a file that is not a report (named with the JSON path of what is wrong).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ def register(commands: Any) -> None:
         description="Read JSON reports (written with --conformance-report; a directory gives every "
         "*.json in it) and write a static HTML compliance report (--html), a Markdown summary "
         "(--markdown; printed when neither is given), or, with --compare OLD NEW, what changed "
-        "between two runs (exit status 1 when a MUST check newly fails).",
+        "between two runs: findings new, fixed and changed level, then checks (exit status 1 when a MUST "
+        "finding is new or a MUST check newly fails).",
     )
     report.add_argument("reports", nargs="*", type=Path, metavar="REPORT", help="report files or directories of them")
     report.add_argument("--html", type=Path, metavar="DIR", help="write the HTML report into this directory")
@@ -50,7 +52,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from ..reports import html
 
         pages = html.write(reports, args.html, title=args.title)
-        print(f"{pages[0]}: the matrix of {len(reports)} implementation(s); {len(pages) - 1} detail page(s)", file=sys.stderr)
+        print(f"{pages[0]}: the compliance page of {len(reports)} implementation(s); {len(pages) - 1} detail page(s)", file=sys.stderr)
     if args.markdown or not args.html:
         from ..reports import markdown
 
@@ -77,7 +79,7 @@ def _compare(old: Any, new: Any, markdown_path: str | None) -> int:
     sys.stdout.write(diff.render_text(comparison))
     if markdown_path:
         _emit(diff.render_markdown(comparison), markdown_path)
-    return EXIT_FAILED if comparison.must_regressions else EXIT_OK
+    return EXIT_FAILED if comparison.regressed else EXIT_OK
 
 
 def _emit(text: str, path: str) -> None:

@@ -3,10 +3,12 @@
     python -m conformance.reports.action
 
 It runs the conformance suite against the caller's implementation, writes the JSON report, the
-JUnit XML, the HTML report and the Markdown summary into the output folder, appends the summary to
-``$GITHUB_STEP_SUMMARY``, annotates each new MUST failure, sets the step's outputs, and exits with
-pytest's status, so that the job fails exactly when the run does (a MUST failure; SHOULD ones too
-with ``--strict`` among the arguments).
+JUnit XML, the HTML compliance page and the Markdown summary into the output folder, appends the
+summary (which leads with the findings) to ``$GITHUB_STEP_SUMMARY``, publishes the findings
+headline ("mylib 1.2: 3 MUST findings, 1 SHOULD (2 new)") as a notice and an output, annotates each
+new MUST finding (and each MUST check not implemented, which has no finding), sets the step's
+outputs, and exits with pytest's status, so that the job fails exactly when the run does (a MUST
+failure; SHOULD ones too with ``--strict`` among the arguments).
 
 Why a module and not a shell script: it is one language with the rest of the suite, it runs the
 same on Linux, macOS and Windows runners, and the suite's own tests run it as the runner does
@@ -27,6 +29,12 @@ import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for the hints only: main() imports the report modules once there is a report
+    from ..findings import Finding
+    from ..records import CheckRecord
+    from . import reading
 
 #: The inputs this step reads, with their defaults; action.yml declares the same names.
 INPUTS: dict[str, str | None] = {
@@ -63,6 +71,7 @@ def main(environ: Mapping[str, str] | None = None) -> int:
         _outputs(environ, {"exit-code": str(status or 2), "must-failures": ""})
         return status or 2
 
+    from ..findings import headline
     from . import html, markdown, reading
 
     report = reading.load(report_path)
@@ -71,9 +80,12 @@ def main(environ: Mapping[str, str] | None = None) -> int:
     summary = markdown.summary([report], title=title)
     summary_path.write_text(summary, encoding="utf-8")
     _append(environ.get("GITHUB_STEP_SUMMARY"), summary)
+    findings = headline(report.implementation.label, report.findings)
+    print(f"::notice title=realtime-conformance findings::{_escape_data(findings)}")
     new_must = [check for check in report.checks if check.level == "MUST" and check.outcome in markdown.NEW]
-    for check in new_must[:ANNOTATIONS]:
-        print(f"::error title={_escape_property(check.id)}::{_escape_data(check.message or check.outcome)}")
+    new_must_findings = [finding for finding in report.at_level("MUST") if not finding.known]
+    for text, message in _annotations(report, new_must_findings, new_must)[:ANNOTATIONS]:
+        print(f"::error title={_escape_property(text)}::{_escape_data(message)}")
     _outputs(
         environ,
         {
@@ -81,12 +93,28 @@ def main(environ: Mapping[str, str] | None = None) -> int:
             "junit": str(junit_path),
             "html": str(html_dir / "index.html"),
             "summary": str(summary_path),
+            "findings": findings,
+            "must-findings": str(len(new_must_findings)),
             "must-failures": str(len(new_must)),
             "exit-code": str(status),
         },
     )
-    print(f"realtime-conformance: {report.implementation.label}: {len(new_must)} new MUST failure(s); HTML report in {html_dir}")
+    print(f"realtime-conformance: {findings}; {len(new_must)} new MUST check failure(s); the compliance page is {html_dir / 'index.html'}")
     return status
+
+
+def _annotations(report: reading.Report, findings: list[Finding], failing: list[CheckRecord]) -> list[tuple[str, str]]:
+    """(title, message) for each new MUST finding, then each new MUST check no finding explains
+    (a capability not implemented): what fails the job, one cause a line."""
+    by_id = report.by_id()
+    found = []
+    for finding in findings:
+        first = next((by_id[check] for check in sorted(finding.checks) if check in by_id), None)
+        seen = f"{len(finding.checks)} check{'s' if len(finding.checks) != 1 else ''}, first {first.id}: {first.message or first.outcome}" if first else ""
+        found.append((f"MUST finding {finding.id}", "; ".join(part for part in (finding.impact, seen) if part)))
+    explained = {check for finding in findings for check in finding.checks}
+    found += [(check.id, check.message or check.outcome) for check in failing if check.id not in explained]
+    return found
 
 
 def _run_suite(implementation: str, extra: list[str], report: Path, junit: Path, environ: Mapping[str, str]) -> int:

@@ -1,6 +1,9 @@
 """What changed between two runs of one implementation: a new version of the library, or of the
 suite. ``realtime-conformance report --compare OLD.json NEW.json`` prints it and exits 1 when a
-MUST check newly fails, so that it can guard a release.
+MUST finding is new (or rose to MUST), or a MUST check newly fails, so that it can guard a release.
+
+First the findings (:mod:`.finding_changes`): new, fixed, changed level, matched by their id (the
+cause), or by their checks when one side is a report older than findings. Then the checks.
 
 A check *newly fails* when it did not fail before (it passed, passed against a stale baseline
 entry, or did not apply) and now does not meet its requirement (``fail``, ``expected-fail`` or
@@ -15,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..records import CheckRecord
-from .markdown import code, plain
+from .finding_changes import FindingChange, FindingChanges, compare_findings
+from .mdtext import code, plain
 from .reading import PASSED, UNMET, Report
 
 
@@ -37,19 +41,27 @@ class Comparison:
     changed_messages: list[Change] = field(default_factory=list)
     added: list[Change] = field(default_factory=list)
     removed: list[Change] = field(default_factory=list)
+    findings: FindingChanges = field(default_factory=FindingChanges)
 
     @property
     def must_regressions(self) -> list[Change]:
         return [change for change in self.newly_failing if change.level == "MUST"]
 
     @property
+    def regressed(self) -> bool:
+        """Whether the release guard trips: a new MUST finding (or one risen to MUST), or a MUST
+        check newly failing (a new fixture failing for a known cause is no new finding, yet fails)."""
+        return bool(self.findings.new_must or self.must_regressions)
+
+    @property
     def unchanged(self) -> bool:
-        return not any((self.newly_failing, self.newly_passing, self.other_outcomes, self.changed_messages, self.added, self.removed))
+        checks = (self.newly_failing, self.newly_passing, self.other_outcomes, self.changed_messages, self.added, self.removed)
+        return self.findings.empty and not any(checks)
 
     def sections(self) -> list[tuple[str, list[Change]]]:
         return [
-            ("newly failing", self.newly_failing),
-            ("newly passing", self.newly_passing),
+            ("checks newly failing", self.newly_failing),
+            ("checks newly passing", self.newly_passing),
             ("other changes of outcome", self.other_outcomes),
             ("changed messages", self.changed_messages),
             ("new checks", self.added),
@@ -58,7 +70,7 @@ class Comparison:
 
 
 def compare(old: Report, new: Report) -> Comparison:
-    result = Comparison(old, new)
+    result = Comparison(old, new, findings=compare_findings(old, new))
     before, after = old.by_id(), new.by_id()
     for check_id in sorted(before.keys() | after.keys()):
         was, now = before.get(check_id), after.get(check_id)
@@ -84,6 +96,11 @@ def render_text(comparison: Comparison) -> str:
     lines = [f"{old.label} ({comparison.old.path}) -> {new.label} ({comparison.new.path})"]
     if old.name != new.name:
         lines.append(f"note: these are runs of two different implementations ({old.name}, {new.name})")
+    lines += [f"note: {note}" for note in _older(comparison)]
+    for title, found in comparison.findings.sections():
+        if found:
+            lines += ["", f"{title} ({len(found)}):"]
+            lines += [_text_finding(change) for change in found]
     for title, changes in comparison.sections():
         if not changes:
             continue
@@ -92,6 +109,26 @@ def render_text(comparison: Comparison) -> str:
             lines += _text_change(title, change)
     lines += ["", verdict(comparison)]
     return "\n".join(lines) + "\n"
+
+
+def _older(comparison: Comparison) -> list[str]:
+    """Which side is older than findings, and how its findings were matched."""
+    sides = [(name, report) for name, report in (("OLD", comparison.old), ("NEW", comparison.new)) if not report.findings_recorded]
+    return [
+        f"{name} ({report.path.name}) is a report of version {report.version}, older than findings: each of its failing checks "
+        "counts as a finding, matched to the other side's findings by the checks they explain"
+        for name, report in sides
+    ]
+
+
+def _text_finding(change: FindingChange) -> str:
+    if change.old is not None and change.new is not None:
+        moved = f"{change.old.level} -> {change.new.level}" + (f" (was {change.old.id})" if change.old.id != change.new.id else "")
+        return f"  {change.id}: {moved}"
+    finding = change.new or change.old
+    assert finding is not None
+    checks = f" [{len(finding.checks)} check{'s' if len(finding.checks) != 1 else ''}]"
+    return f"  {finding.level} {finding.id}" + (f": {_first_line(finding.impact)}" if finding.impact else "") + checks
 
 
 def _text_change(section: str, change: Change) -> list[str]:
@@ -115,17 +152,35 @@ def _first_line(message: str) -> str:
 
 
 def verdict(comparison: Comparison) -> str:
-    regressions = comparison.must_regressions
+    findings, regressions = comparison.findings.new_must, comparison.must_regressions
+    said = []
+    if findings:
+        said.append(f"{len(findings)} new MUST finding{'s' if len(findings) != 1 else ''}")
     if regressions:
-        return f"{len(regressions)} MUST check{'s' if len(regressions) != 1 else ''} newly fail{'s' if len(regressions) == 1 else ''}."
+        said.append(f"{len(regressions)} MUST check{'s' if len(regressions) != 1 else ''} newly fail{'s' if len(regressions) == 1 else ''}")
+    if said:
+        return "; ".join(said) + "."
     if comparison.unchanged:
         return "No change."
-    return "No MUST check newly fails."
+    return "No new MUST finding, and no MUST check newly fails."
 
 
 def render_markdown(comparison: Comparison) -> str:
     old, new = comparison.old.implementation, comparison.new.implementation
     lines = [f"## {plain(old.label)} → {plain(new.label)}", "", f"**{verdict(comparison)}**"]
+    lines += [f"\nNote: {plain(note)}." for note in _older(comparison)]
+    for title, found in comparison.findings.sections():
+        if not found:
+            continue
+        lines += ["", f"### {title.capitalize()} ({len(found)})", ""]
+        for change in found:
+            if change.old is not None and change.new is not None:
+                lines.append(f"- {code(change.id)}: {change.old.level} → {change.new.level}")
+            else:
+                finding = change.new or change.old
+                assert finding is not None
+                impact = f": {plain(_first_line(finding.impact))}" if finding.impact else ""
+                lines.append(f"- **{finding.level}** {code(finding.id)}{impact} ({len(finding.checks)} check{'s' if len(finding.checks) != 1 else ''})")
     for title, changes in comparison.sections():
         if not changes:
             continue

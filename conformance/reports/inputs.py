@@ -13,9 +13,10 @@
 
 Paths are relative to the installed package's data (``conformance/data``, where ``fixtures/`` and
 ``snapshots/`` are), and then to the report's own directory (for transcripts a run recorded
-beside its report). A relative path that leaves those folders is not followed. An absolute path
-(``probe --record /abs/dir`` writes them) is followed only to a transcript: a ``.jsonl`` file whose
-first line is a transcript header, so that a report cannot make a page show any other file.
+beside its report). A path that leaves those folders is not followed, with one exception: a
+transcript a run recorded into a folder of its own (``probe --record /abs/dir`` names it by its
+absolute path) is read where it is when its first line is a transcript header, so that a report
+cannot make a page show any other file.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def _roots(report_dir: Path | None) -> list[Path]:
 
 def _find(relative: str, report_dir: Path | None) -> Path | None:
     if Path(relative).is_absolute():
-        return Path(relative) if _is_transcript(Path(relative)) else None
+        return _recorded_transcript(Path(relative))
     if ".." in Path(relative).parts:
         return None
     for root in _roots(report_dir):
@@ -95,20 +96,26 @@ def _find(relative: str, report_dir: Path | None) -> Path | None:
     return None
 
 
-def _is_transcript(path: Path) -> bool:
-    if path.suffix != ".jsonl" or not path.is_file():
-        return False
+#: How much of a file's first line is read to tell a transcript header.
+HEADER_BYTES = 64 * 1024
+
+
+def _recorded_transcript(path: Path) -> Path | None:
+    """``path`` when it is a transcript (``.jsonl`` whose first line is ``{"transcript": {...}}``)."""
+    if path.suffix != ".jsonl" or ".." in path.parts:
+        return None
     try:
         with path.open("rb") as stream:
-            first = stream.readline(64 * 1024)
-    except OSError:
-        return False
-    return first.lstrip().startswith(b'{"transcript"')
+            first = stream.readline(HEADER_BYTES)
+        header = json.loads(first)
+    except (OSError, ValueError, RecursionError):
+        return None
+    return path if isinstance(header, dict) and isinstance(header.get("transcript"), dict) else None
 
 
 def _missing(source: str) -> Input:
-    if _TRANSCRIPT.match(source) and Path(_TRANSCRIPT.match(source)["path"]).is_absolute():  # type: ignore[index]
-        return Input("missing", source, note=f"{source} is not a transcript on this machine (moved, or the report was made elsewhere)")
+    if Path(source).is_absolute():
+        return Input("missing", source, note=f"{source} is not here, or is not a transcript (by an absolute path, a page shows only a transcript a run recorded)")
     return Input("missing", source, note=f"{source} is not in this installation of the suite (nor beside the report)")
 
 
@@ -122,9 +129,14 @@ def _json_file(source: str, report_dir: Path | None) -> Input:
 @lru_cache(maxsize=1024)
 def _loaded_json(source: str, path: Path) -> Input:
     try:
-        value = json.loads(path.read_bytes())
+        return _shown_json(source, path, json.loads(path.read_bytes()))
     except (OSError, ValueError) as error:
         return Input("missing", source, note=f"{source} cannot be read: {error}")
+    except RecursionError:
+        return Input("missing", source, note=f"{source} is nested too deeply to show")
+
+
+def _shown_json(source: str, path: Path, value: Any) -> Input:
     if source.startswith("fixtures/") and isinstance(value, dict) and "payload" in value:
         return Input("fixture", source, _fixture_facts(value), pretty(value["payload"]))
     if source.startswith("snapshots/"):
@@ -160,9 +172,10 @@ def _generated(check: CheckRecord, source: str) -> Input:
         return Input("description", source, facts)
     try:
         event = json.loads(found["json"])
-    except ValueError:
+        shown = pretty(event)
+    except (ValueError, RecursionError):
         return Input("description", source, facts)
-    return Input("generated", source, (*facts, ("minimal failing event", "as Hypothesis shrank it")), pretty(event))
+    return Input("generated", source, (*facts, ("minimal failing event", "as Hypothesis shrank it")), shown)
 
 
 def _transcript(source: str, relative: str, line: int | None, report_dir: Path | None) -> Input:
