@@ -16,9 +16,14 @@ Values are compared decoded (:func:`conformance.compare.first_difference`): whit
 order, string escaping and ``1`` against ``1.0`` are not changes. The upstream sends its events with
 spaces and ``\\u`` escapes on purpose, so that a proxy that re-serializes is seen not to be flagged.
 
+A session is matched to its upstream connection by the session id the client saw; when a proxy
+lost the upstream's ``session.created``, by order (the scenarios run one at a time), and the probe's
+checks that fail in that session take the drop's cause, not the server's (:func:`through_a_proxy`).
+
 ``realtime-conformance proxy litellm-proxy --report reports/litellm-proxy.json`` runs it all (the
-``litellm-proxy`` tox env, :mod:`conformance.commands.proxy`): the proxy's folder says how to start it
-(:mod:`conformance.implementations.litellm_proxy.launcher`).
+``litellm-proxy`` tox env, :mod:`conformance.commands.proxy`; likewise ``portkey-gateway``): the
+proxy's folder says how to start it (:mod:`conformance.implementations.litellm_proxy.launcher`,
+:mod:`conformance.implementations.portkey_gateway.launcher`).
 """
 
 from __future__ import annotations
