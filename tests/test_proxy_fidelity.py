@@ -17,7 +17,9 @@ from websockets.exceptions import ConnectionClosed
 
 from conformance.families.probe import SCENARIOS_BY_ID
 from conformance.live.probe import Limits, Target
+from conformance.families.probe import Settler
 from conformance.families.proxy import (
+    DROPPED_SESSION_CREATED,
     FIDELITY_SCENARIO,
     UNKNOWN_CLIENT_TYPE,
     UNKNOWN_SERVER_TYPE,
@@ -28,6 +30,7 @@ from conformance.families.proxy import (
 from conformance.implementations.litellm_proxy.launcher import LiteLLM, litellm_config
 from conformance.live.reference_server import ReferenceServer, ServerOptions
 from conformance.live.server import Connection, LiveServer
+from conformance.outcomes import Baseline, Known
 from conformance.sessions.transcript import Frame
 
 from .live_client import AUTH, nothing_left_behind
@@ -122,6 +125,34 @@ def test_a_proxy_that_changes_or_invents_server_events_is_caught() -> None:
 
     invented = failing(fidelity_results(to_client=invents))
     assert len(invented) == len(SCENARIOS) + 1 and all("the proxy invented it" in message for message in invented.values())
+
+
+def test_a_proxy_that_drops_session_created_is_caught_and_what_fails_after_it_is_its_finding() -> None:
+    """The client never gets session.created, so the probe stops at its first step: the session is
+    matched to its upstream by order all the same, the drop is named, and every check that fails
+    because of it takes its cause, none the server's. A baseline that knows the finding (whichever
+    scenarios show it in a run) makes them expected failures, and a scenario that got through passes."""
+
+    def drops_created(text: str) -> list[str]:
+        return [] if json.loads(text).get("type") == "session.created" else [text]
+
+    scenario = SCENARIOS_BY_ID["server-vad"]
+    with nothing_left_behind(), ReferenceServer(ServerOptions(pace=0.05), session_class=FidelityUpstream) as upstream, LiveServer(proxy_handler(upstream.live.url, to_client=drops_created)) as proxy:
+        target = Target(proxy.url + "/v1/realtime", tuple(AUTH.items()))
+        results = asyncio.run(probe_through(target, upstream, Limits(timeout=1, settle=0.1), scenarios=[scenario]))
+    failing = {result.id: result for result in results if not result.passed}
+    forwarded_check = failing.pop("proxy/server-vad/server-events-forwarded")
+    assert forwarded_check.cause == DROPPED_SESSION_CREATED and "session.created (upstream line 2) never reached the client" in forwarded_check.message
+    assert {"probe/server-vad/runs", f"proxy/{FIDELITY_SCENARIO}/server-events-forwarded", f"proxy/{FIDELITY_SCENARIO}/unknown-client-type-forwarded", f"proxy/{FIDELITY_SCENARIO}/unknown-server-type-forwarded"} <= set(failing)
+    assert all(result.cause == DROPPED_SESSION_CREATED for result in failing.values()), {i: r.cause for i, r in failing.items()}
+    assert "the proxy never delivered it" in failing["probe/server-vad/runs"].message
+    assert "proxy/server-vad/client-events-forwarded" not in failing and f"proxy/{FIDELITY_SCENARIO}/client-events-forwarded" not in failing
+
+    known = Baseline("a-proxy", findings={DROPPED_SESSION_CREATED.id: Known("drops it (gateway.js:1)", [], "MUST")})
+    settler = Settler(target, known)
+    outcomes = {record.id: record.outcome for record in settler.settle(results)}
+    assert {outcomes[check_id] for check_id in failing} == {"expected-fail"} and settler.failing == []
+    assert outcomes["proxy/server-vad/client-events-forwarded"] == "pass"
 
 
 def test_forwarded_compares_values_in_order() -> None:

@@ -4,7 +4,8 @@ reference server, with the proxy fidelity checks (:mod:`conformance.families.pro
 The proxy's folder under ``conformance/implementations/`` declares ``PROXY``, a launcher: a context
 manager made with ``(upstream_port, workdir, ready_timeout)`` that starts the proxy on loopback, is
 ready when its block starts, and has ``url``, ``headers``, ``version``, ``name``, ``language`` and
-``startup_seconds``. The ``litellm-proxy`` tox env runs ``realtime-conformance proxy litellm-proxy``.
+``startup_seconds``. The ``litellm-proxy`` tox env runs ``realtime-conformance proxy litellm-proxy``,
+the ``portkey-gateway`` env ``realtime-conformance proxy portkey-gateway``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def register(commands: Any) -> None:
         "scenario through it and compare both ends of each session. Exit status: 0 when every check that fails "
         "the run passed, 1 otherwise, 2 for usage errors.",
     )
-    proxy.add_argument("name", metavar="NAME", help="a built-in proxy implementation (one whose folder declares PROXY), such as litellm-proxy")
+    proxy.add_argument("name", metavar="NAME", help="a built-in proxy implementation (one whose folder declares PROXY): litellm-proxy, portkey-gateway")
     proxy.add_argument("--report", "--conformance-report", dest="report", type=Path, metavar="PATH", help="write the JSON compliance report here")
     proxy.add_argument("--baseline", metavar="PATH", help="known failures (default: the proxy's shipped baseline; empty for none)")
     proxy.add_argument("--record", type=Path, metavar="DIR", help="write each probed session (client side) as a transcript")

@@ -16,9 +16,14 @@ Values are compared decoded (:func:`conformance.compare.first_difference`): whit
 order, string escaping and ``1`` against ``1.0`` are not changes. The upstream sends its events with
 spaces and ``\\u`` escapes on purpose, so that a proxy that re-serializes is seen not to be flagged.
 
+A session is matched to its upstream connection by the session id the client saw; when a proxy
+lost the upstream's ``session.created``, by order (the scenarios run one at a time), and the probe's
+checks that fail in that session take the drop's cause, not the server's (:func:`through_a_proxy`).
+
 ``realtime-conformance proxy litellm-proxy --report reports/litellm-proxy.json`` runs it all (the
-``litellm-proxy`` tox env, :mod:`conformance.commands.proxy`): the proxy's folder says how to start it
-(:mod:`conformance.implementations.litellm_proxy.launcher`).
+``litellm-proxy`` tox env, :mod:`conformance.commands.proxy`; likewise ``portkey-gateway``): the
+proxy's folder says how to start it (:mod:`conformance.implementations.litellm_proxy.launcher`,
+:mod:`conformance.implementations.portkey_gateway.launcher`).
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ from ..live.reference_server import Event, RealtimeSession, ReferenceServer
 from ..live.server import Connection
 from ..sessions.transcript import Frame
 from ..verdict import judge_value
-from .probe import SCENARIOS, judge_run
+from .probe import COMMON, SCENARIOS, judge_run
 
 MODEL = "gpt-realtime"
 UNKNOWN_CLIENT_TYPE = "conformance.fidelity.unknown_client_event"
@@ -49,6 +54,9 @@ FIDELITY_SCENARIO = "proxy-unknown-event-types"
 #: Strings and numbers a careless re-serialization changes: escapes, non-ASCII, a line separator
 #: (JSON allows it raw, JavaScript did not), a big integer, a float.
 AWKWARD = {"text": 'é – ✓ \u2028 "quoted" \\ / \t end', "number": 1.5, "big": 12345678901234567890, "nested": {"null": None, "list": [1, "two", False]}}
+#: The cause ``server-events-forwarded`` names when the client never gets the upstream's session.created
+#: (:func:`forwarded`); the probe's checks that fail because of it take it too (:func:`through_a_proxy`).
+DROPPED_SESSION_CREATED = Cause("proxy-drops/session.created", "the proxy drops session.created on the way to the client")
 
 
 class FidelityUpstream(RealtimeSession):
@@ -150,16 +158,35 @@ class FidelityResult:
     cause: Cause | None = None
 
 
-def upstream_of(run: ProbeRun, server: ReferenceServer, timeout: float = 5.0) -> Connection | None:
-    """The upstream connection that served ``run``: named by the session id the client saw."""
+def last_connection(server: ReferenceServer) -> int:
+    """The number of the upstream's latest connection so far (0 before the first)."""
+    return max((connection.number for connection in list(server.connections)), default=0)
+
+
+def upstream_of(run: ProbeRun, server: ReferenceServer, timeout: float = 5.0, after: int | None = None) -> Connection | None:
+    """The upstream connection that served ``run``: named by the session id the client saw; else,
+    when the client saw no ``session.created`` (a proxy may lose it), the one connection the
+    upstream accepted since connection number ``after`` (the scenarios run one at a time)."""
     created = run.labels.get("session.created")
     session_id = (created.event.get("session") or {}).get("id") if created is not None and isinstance(created.event, dict) else None
-    if not isinstance(session_id, str) or not session_id.startswith("sess_") or not session_id[5:].isdigit():
+    if isinstance(session_id, str) and session_id.startswith("sess_") and session_id[5:].isdigit():
+        number = int(session_id[5:])
+
+        def matches(connections: list[Connection]) -> Connection | None:
+            return next((c for c in connections if c.number == number), None)
+
+    elif after is not None and created is None and run.connected:
+        since = after
+
+        def matches(connections: list[Connection]) -> Connection | None:
+            newer = [c for c in connections if c.number > since]
+            return newer[0] if len(newer) == 1 else None
+
+    else:
         return None
-    number = int(session_id[5:])
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        connection = next((c for c in server.connections if c.number == number), None)
+        connection = matches(list(server.connections))
         if connection is not None:
             connection.finished.wait(max(deadline - time.monotonic(), 0))  # its last frames are in
             return connection
@@ -184,9 +211,25 @@ def fidelity(scenario_id: str, run: ProbeRun, upstream: Connection | None) -> li
         checks.append(("client-events-forwarded", lambda: forwarded(client_sent, upstream_got, "client event", "probe", "upstream")))
         checks.append(("server-events-forwarded", lambda: forwarded(upstream_sent, client_got, "server event", "upstream", "client")))
     if scenario_id == FIDELITY_SCENARIO:
-        checks.append(("unknown-client-type-forwarded", lambda: _reached(upstream, "client", UNKNOWN_CLIENT_TYPE, client_sent)))
-        checks.append(("unknown-server-type-forwarded", lambda: _reached_client(upstream, run)))
+        lost = _lost_session_created(run, upstream)
+        for name, judge in (("unknown-client-type-forwarded", lambda: _reached(upstream, "client", UNKNOWN_CLIENT_TYPE, client_sent)), ("unknown-server-type-forwarded", lambda: _reached_client(upstream, run))):
+            checks.append((name, _after_the_drop(judge, lost)))
     return [FidelityResult(f"proxy/{scenario_id}/{name}", (result := check()).level or "MUST", result.passed, result.message, source, result.cause) for name, check in checks]
+
+
+def _after_the_drop(judge: Callable[[], Result], lost: Frame | None) -> Callable[[], Result]:
+    """``judge``; when the proxy lost the upstream's ``session.created`` (the probe then sends
+    nothing), a failure is that drop's."""
+    if lost is None:
+        return judge
+
+    def judged() -> Result:
+        result = judge()
+        if result.passed:
+            return result
+        return fail(f"{result.message} (the upstream sent session.created at its line {lost.line}, and the proxy never delivered it, so the probe went no further)", DROPPED_SESSION_CREATED)
+
+    return judged
 
 
 def _reached(upstream: Connection | None, direction: str, kind: str, sent: list[Frame]) -> Result:
@@ -215,16 +258,34 @@ def _reached_client(upstream: Connection | None, run: ProbeRun) -> Result:
     return fail(f"the unknown server event reached the client changed: {difference}") if difference else PASS
 
 
-def through_a_proxy(scenario: Any, run: ProbeRun, results: list[Any]) -> list[Any]:
-    """A probe scenario's own expectations, as they apply through a proxy: a proxy is held to
-    GA-valid traffic, so where the scenario sends a client event that is not valid GA on purpose
-    (to see the server refuse it), what comes back is the proxy's business at INFO."""
+def through_a_proxy(scenario: Any, run: ProbeRun, results: list[Any], upstream: Connection | None = None) -> list[Any]:
+    """A probe scenario's own expectations, as they apply through a proxy.
+
+    * A proxy is held to GA-valid traffic, so where the scenario sends a client event that is not
+      valid GA on purpose (to see the server refuse it), what comes back is the proxy's business at
+      INFO.
+    * Where the upstream sent its ``session.created`` and the client got no server event at all, the
+      proxy lost them: the probe stops at its first step, and each of its checks that fails does so
+      because of that drop, not because of the server. They take the drop's cause (the one
+      ``server-events-forwarded`` reports), so that the finding is the proxy's."""
+    own = {f"probe/{scenario.id}/{check.name}" for check in (*COMMON, *scenario.checks)}
+    lost = _lost_session_created(run, upstream)
+    if lost is not None:
+        note = f" (through a proxy: the upstream sent session.created at its line {lost.line}, and the proxy never delivered it)"
+        results = [replace(result, message=result.message + note, cause=DROPPED_SESSION_CREATED) if result.id in own and not result.passed else result for result in results]
     invalid = [frame for frame in run.frames if frame.dir == "client" and frame.has_event and not judge_value(frame.event, "client").ok]
     if not invalid:
         return results
-    own = {f"probe/{scenario.id}/{check.name}" for check in scenario.checks}
+    scenario_own = {f"probe/{scenario.id}/{check.name}" for check in scenario.checks}
     note = f" (through a proxy at INFO: the scenario sends {invalid[0].event_type or 'a frame'} that is not valid GA on purpose)"
-    return [replace(result, level="INFO", message=result.message + note) if result.id in own and not result.passed else result for result in results]
+    return [replace(result, level="INFO", message=result.message + note) if result.id in scenario_own and not result.passed else result for result in results]
+
+
+def _lost_session_created(run: ProbeRun, upstream: Connection | None) -> Frame | None:
+    """The upstream's ``session.created``, when the client connected and got no server frame at all."""
+    if upstream is None or not run.connected or any(True for _ in run.server_frames()):
+        return None
+    return next((frame for frame in upstream.frames if frame.dir == "server" and frame.event_type == "session.created"), None)
 
 
 async def probe_through(target: Target, upstream: ReferenceServer, limits: Limits, record_dir: Path | None = None, scenarios: list[Any] | None = None) -> list[Any]:
@@ -232,9 +293,12 @@ async def probe_through(target: Target, upstream: ReferenceServer, limits: Limit
     checks and the fidelity checks of each."""
     results: list[Any] = []
     for scenario in scenarios if scenarios is not None else SCENARIOS:
+        before = last_connection(upstream)
         run = await play(scenario.id, scenario.steps, target, limits, record_dir)
-        results += through_a_proxy(scenario, run, judge_run(scenario, run))
-        results += fidelity(scenario.id, run, await asyncio.to_thread(upstream_of, run, upstream))
+        connection = await asyncio.to_thread(upstream_of, run, upstream, after=before)
+        results += through_a_proxy(scenario, run, judge_run(scenario, run), connection)
+        results += fidelity(scenario.id, run, connection)
+    before = last_connection(upstream)
     run = await play(FIDELITY_SCENARIO, fidelity_steps(), target, limits, record_dir)
-    results += fidelity(FIDELITY_SCENARIO, run, await asyncio.to_thread(upstream_of, run, upstream))
+    results += fidelity(FIDELITY_SCENARIO, run, await asyncio.to_thread(upstream_of, run, upstream, after=before))
     return results
