@@ -120,9 +120,9 @@ def test_the_javascript_kit_answers_every_request_within_the_schema() -> None:
 @pytest.mark.parametrize(
     ("cmd", "reply", "named"),
     [
-        ("parse", {"id": 1}, "$.outcome: expected 'accepted', 'ignored' or 'rejected' (or an error reply), got absent"),
-        ("parse", {"id": 1, "outcome": "maybe"}, "$.outcome: expected 'accepted', 'ignored' or 'rejected' (or an error reply), got string \"maybe\""),
-        ("parse", {"id": 1, "outcome": ["accepted"]}, "$.outcome: expected 'accepted', 'ignored' or 'rejected' (or an error reply), got array of 1 item"),
+        ("parse", {"id": 1}, "$.outcome: expected 'accepted', 'untyped', 'ignored' or 'rejected' (or an error reply), got absent"),
+        ("parse", {"id": 1, "outcome": "maybe"}, "$.outcome: expected 'accepted', 'untyped', 'ignored' or 'rejected' (or an error reply), got string \"maybe\""),
+        ("parse", {"id": 1, "outcome": ["accepted"]}, "$.outcome: expected 'accepted', 'untyped', 'ignored' or 'rejected' (or an error reply), got array of 1 item"),
         ("parse", {"id": 1, "outcome": "accepted", "event_type": "error", "handle": 7}, "$.handle: expected a valid string, got integer 7"),
         ("parse", {"id": 1, "outcome": "accepted", "handle": "h1"}, "$.event_type: required, but absent"),
         ("parse", {"id": 1, "outcome": "rejected", "reason": "bad"}, "$.reason: not a member of a parse reply: rejected"),

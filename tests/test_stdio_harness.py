@@ -66,7 +66,7 @@ def test_stdio_prefix_loads_a_harness_and_it_describes_itself() -> None:
     adapter = load_adapter("stdio:" + " ".join(PYTHON_REFERENCE))
     try:
         assert adapter.name == "reference" and adapter.language == "python"
-        assert adapter.describe()["harness"] == {"implementation": "reference", "protocol": 1}
+        assert adapter.describe()["harness"] == {"implementation": "reference", "protocol": 2, "wire": True}
         parsed = adapter.parse("server", SPEECH_STARTED)
         assert (parsed.outcome, parsed.event_type) == ("accepted", "input_audio_buffer.speech_started")
         assert adapter.dump("server", parsed.obj) == json.loads(SPEECH_STARTED)
@@ -277,7 +277,7 @@ def test_a_harness_that_cannot_be_restarted_fails_later_calls_at_once(tmp_path) 
     [
         ("exits-at-start", r"ended \(exit status 70\) before answering start \[stderr: Traceback"),
         ("silent-at-start", r"did not answer start within 1 s \[stderr: stuck on start"),
-        ("wrong-protocol-version", r"answered start wrongly: \$\.version: the harness speaks protocol version 99; this suite speaks 1"),
+        ("wrong-protocol-version", r"answered start wrongly: \$\.version: the harness speaks protocol version 99; this suite speaks 1 and 2"),
         ("start-without-sides", r"answered start wrongly: \$\.implementation\.sides: required, but absent"),
     ],
 )
