@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections import OrderedDict
 from pathlib import Path
+from unittest.mock import ANY
 
 import jsonschema
 import pytest
@@ -110,7 +111,8 @@ def test_the_javascript_kit_answers_every_request_within_the_schema() -> None:
     replies = _check_replies(_conversation_with(["node", str(EXAMPLE_JS)]))
     assert replies[0]["implementation"] == {
         "name": "example-js", "version": "1.0.0", "language": "javascript", "dialect": "ga", "sides": ["client", "server"],
-        "transports": ["websocket", "webrtc", "sip"], "missing": [], "nulls_distinct": True,
+        "transports": ["websocket", "webrtc", "sip"], "missing": [], "nulls_distinct": True, "class": ["model", "client"], "scope": None,
+        "wire": {"missing": {}, "leaves_to_application": {"playback": ANY, "sequencing": ANY}},
     }
     assert replies[2]["wire"] == json.loads(SPEECH_STARTED)
     assert replies[4] == {"id": 4, "outcome": "accepted", "event_type": "xai.ping", "handle": "h2", "model_type": None}
