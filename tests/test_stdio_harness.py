@@ -140,6 +140,8 @@ def test_a_missing_capability_comes_from_the_start_reply(tmp_path) -> None:
 
 @pytest.mark.parametrize("broken", BROKEN_HARNESSES, ids=[b.name for b in BROKEN_HARNESSES])
 def test_a_broken_harness_fails_only_the_checks_of_the_requests_it_breaks(broken) -> None:
+    if broken.unavailable():
+        pytest.skip(broken.unavailable())
     adapter = broken.adapter()
     try:
         results = run_all(adapter, CHECKS.values(), broken.call_timeout)
@@ -147,6 +149,12 @@ def test_a_broken_harness_fails_only_the_checks_of_the_requests_it_breaks(broken
         adapter.close()
     failing = {check_id: message for check_id, (passed, message) in results.items() if passed is not True}
     assert set(broken.caught_by) <= set(failing), f"{broken.name} slipped through"
+    if broken.node_program is not None:  # JSON.parse, not the reference: what the same program fails without the defect stays out
+        intact = StdioAdapter([*broken.command(), "intact"])
+        try:
+            failing = {check_id: m for check_id, m in failing.items() if check_id not in {i for i, (passed, _) in run_all(intact, CHECKS.values()).items() if not passed}}
+        finally:
+            intact.close()
     # Isolated: nothing fails but the checks of the event type it breaks on.
     elsewhere = {check_id: message for check_id, message in failing.items() if CHECKS[check_id].event_type != broken.event_type}
     assert elsewhere == {}
@@ -384,7 +392,10 @@ def test_the_agents_realtime_harness_drives_the_package(monkeypatch) -> None:
         assert (adapter.language, adapter.sides, adapter.transports) == ("javascript", frozenset({"client"}), frozenset({"websocket", "webrtc", "sip"}))
         parsed = adapter.parse("server", json.dumps({"type": "input_audio_buffer.cleared", "event_id": "e", "cleared_bytes": 3}))
         assert parsed.outcome == "accepted" and adapter.dump("server", parsed.obj) == {"type": "input_audio_buffer.cleared", "event_id": "e"}
-        assert adapter.parse("server", '{"type": "input_audio_buffer.timeout_triggered", "event_id": "e"}').outcome == "ignored"
+        # No schema for it: handed only to '*' listeners, raw (openaiRealtimeBase.mjs:112-115).
+        untyped = adapter.parse("server", '{"type": "input_audio_buffer.timeout_triggered", "event_id": "e"}')
+        assert (untyped.outcome, untyped.untyped) == ("accepted", True)
+        assert adapter.parse("server", '{"type": "x", "event_id": 7}').outcome == "ignored", "dropped: event_id is no string"
         assert json.loads(adapter.build_client({"type": "response.create"})) == {"type": "response.create", "event_id": "agents_js_response_create_1"}
         assert json.loads(adapter.build_client({"type": "response.create", "event_id": "mine"}))["event_id"] == "mine"
     finally:

@@ -105,6 +105,9 @@ class _Process:
         self._stderr = bytearray()
         self._stderr_total = 0
         self._stderr_lock = threading.Lock()
+        #: The stderr mark when its last reply was read: what it wrote after that (an asynchronous
+        #: failure of that request, say) belongs to a crash before the next reply.
+        self.answered_mark = 0
         self._drain = threading.Thread(target=self._keep_stderr, name=f"harness-stderr-{self.popen.pid}", daemon=True)
         self._drain.start()
 
@@ -320,6 +323,7 @@ class StdioAdapter(Adapter):
                     if not 0 <= index < len(texts) or results[index] is not None:
                         raise _Garbage(f"a reply naming id {json.dumps(named)[:40]}, which no parse request in flight has")
                     results[index] = self._parsed(self._checked("parse", value, process, mark))
+                process.answered_mark = process.stderr_mark()
             writer.join()
         return [result for result in results if result is not None]
 
@@ -356,6 +360,7 @@ class StdioAdapter(Adapter):
                 named = value.get("id") if isinstance(value, dict) else None
                 if named != request_id:
                     raise _Garbage(f"a reply naming id {json.dumps(named)[:40]}, not {request_id} (the request in flight)")
+                process.answered_mark = process.stderr_mark()
                 return self._checked(cmd, value, process, mark)
 
     def _checked(self, cmd: str, value: dict[str, Any], process: _Process, mark: int) -> Any:
@@ -397,6 +402,7 @@ class StdioAdapter(Adapter):
         except _Exited:
             self._discard(process, grace=1.0)  # let it finish exiting, so that its status is its own
             reason = f"the harness process ended ({process.status()}) during {cmd}; it will be restarted"
+            mark = min(mark, process.answered_mark)  # its last words may predate this request
         except _NoReply:
             self._discard(process)
             reason = f"no reply to {cmd} within {self.timeout:g} s (hanging); the harness was killed and will be restarted"

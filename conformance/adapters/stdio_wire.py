@@ -224,8 +224,9 @@ class HarnessWireClient(WireClient):
                 await self.session.request("close", timeout=EXIT_TIMEOUT)
                 await asyncio.sleep(0.2)  # let the close frame go out before the process is told to stop
         finally:
+            already = self.session.killed or bool(self.session.broken)  # killed for a hang or garbage: reported as such
             exited = await asyncio.to_thread(self.session.finish, EXIT_TIMEOUT)
-            if not exited and not self.session.broken:
+            if not exited and not already:
                 self.left.append("the harness process, which did not exit after the session closed (killed)")
 
     def alive(self) -> bool | None:
