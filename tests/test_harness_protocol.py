@@ -106,7 +106,7 @@ def test_the_python_end_answers_every_request_within_the_schema() -> None:
     assert json.loads(replies[6]["text"]) == {"type": "response.cancel", "event_id": "event_2"}
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
+@pytest.mark.skipif(shutil.which("node") is None or not (EXAMPLE_JS.parent / "node_modules").is_dir(), reason="needs Node.js and `npm ci` in harnesses/example-js")
 def test_the_javascript_kit_answers_every_request_within_the_schema() -> None:
     replies = _check_replies(_conversation_with(["node", str(EXAMPLE_JS)]))
     assert replies[0]["implementation"] == {

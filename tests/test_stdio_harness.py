@@ -352,6 +352,7 @@ def test_the_detection_matrix_runs_broken_harnesses_and_stops_them() -> None:
 
 
 @needs_node
+@pytest.mark.skipif(not (EXAMPLE_JS.parent / "node_modules").is_dir(), reason="run npm ci in harnesses/example-js")
 def test_the_example_javascript_harness_passes_every_must_check() -> None:
     adapter = load_adapter(f"stdio:node {EXAMPLE_JS}")
     try:
