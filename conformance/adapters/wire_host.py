@@ -42,7 +42,7 @@ class WireSession:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="harness-wire-session", daemon=True)
         self.thread.start()
-        self.client: WireClient = adapter.client()
+        self.client: WireClient = self._run(_made(adapter))  # on its loop, as the suite's runner makes it
         observe = self.client.saw
 
         def saw(kind: Any, **detail: Any) -> None:
@@ -90,6 +90,10 @@ class WireSession:
         finally:
             self.loop.call_soon_threadsafe(self.loop.stop)
             self.thread.join(5)
+
+
+async def _made(adapter: WireAdapter) -> WireClient:
+    return adapter.client()
 
 
 def _plain(detail: dict[str, Any]) -> dict[str, Any]:
