@@ -1,12 +1,12 @@
 // Harness for the openai npm package's realtime WebSocket client, OpenAIRealtimeWS (openai/realtime/ws,
 // on the ws package): the parse part and the wire part of the harness protocol in one program.
 //
-// Receiving: OpenAIRealtimeWS puts one 'message' listener on its ws socket (realtime/ws.js:70-103):
+// Receiving: OpenAIRealtimeWS puts one 'message' listener on its ws socket (realtime/ws.js:70-104):
 // parseRealtimeEvent is JSON.parse and nothing else (realtime/internal-base.js:13-24); a frame that
 // is not JSON, or not an object with a string type, goes to _onError as 'could not parse websocket
-// event' (ws.js:73-89), which the 'error' listeners get as an OpenAIRealtimeError. Every other event
-// is emitted as 'event' (:92) and, unless it is an error event, under its own type (:97-101); an
-// error event goes to 'error' (:95-96). The parse part feeds a frame to that listener: `accepted`
+// event' (ws.js:74-90), which the 'error' listeners get as an OpenAIRealtimeError. Every other event
+// is emitted as 'event' (:92) and, unless it is an error event, under its own type (:99-101); an
+// error event goes to 'error' (:96-97). The parse part feeds a frame to that listener: `accepted`
 // as the object the listeners get, or `rejected` when it went to 'error' instead.
 //
 // Sending: OpenAIRealtimeWS.send is JSON.stringify of the caller's event onto the socket (:212-222);
