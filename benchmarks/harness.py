@@ -61,11 +61,10 @@ def microseconds_per_parse(adapter: Any, batched: bool) -> float:
 def harnesses() -> list[tuple[str, list[str], Path | None]]:
     found: list[tuple[str, list[str], Path | None]] = [("python reference harness", PYTHON_HARNESS, None)]
     node = shutil.which("node")
-    if node:
-        found.append(("javascript example harness", [node, str(HARNESSES / "example-js" / "harness.mjs")], None))
-        agents = HARNESSES / "js-agents-realtime"
-        if (agents / "node_modules").is_dir():
-            found.append(("@openai/agents-realtime harness", [node, str(agents / "harness.mjs")], agents))
+    if node:  # each Node.js harness once `npm ci` installed its folder (the protocol helper included)
+        for name, folder in (("javascript example harness", "example-js"), ("@openai/agents-realtime harness", "js-agents-realtime"), ("openai OpenAIRealtimeWS harness", "openai-js")):
+            if (HARNESSES / folder / "node_modules").is_dir():
+                found.append((name, [node, str(HARNESSES / folder / "harness.mjs")], HARNESSES / folder))
     return found
 
 

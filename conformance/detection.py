@@ -118,13 +118,21 @@ def server_matrix(catalogue: Iterable[object] | None = None, scenarios: Iterable
 
 def client_matrix(catalogue: Iterable[object] | None = None, scenarios: Iterable[str] | None = None) -> list[LiveRow]:
     """Play the wire scenarios (all by default; each once per client) against each broken client
-    (the whole catalogue by default)."""
+    (the whole catalogue by default; broken wire harnesses, :data:`conformance.broken.harnesses.BROKEN_WIRE_HARNESSES`,
+    fit it too)."""
     from .families import wire
     from .broken.clients import BROKEN_CLIENTS
 
     chosen = [wire.SCENARIOS_BY_ID[name] for name in scenarios] if scenarios is not None else list(wire.SCENARIOS)
     checks = wire.checks(chosen)
-    return [_live_row(broken, run(broken.adapter(), checks)) for broken in (catalogue if catalogue is not None else BROKEN_CLIENTS)]  # type: ignore[attr-defined]
+    rows = []
+    for broken in catalogue if catalogue is not None else BROKEN_CLIENTS:
+        adapter = broken.adapter()  # type: ignore[attr-defined]
+        try:
+            rows.append(_live_row(broken, run(adapter, checks)))
+        finally:
+            getattr(adapter, "close", lambda: None)()  # a broken harness's parse process
+    return rows
 
 
 def render_live(rows: list[LiveRow], what: str, family: str) -> str:

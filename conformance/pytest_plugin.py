@@ -7,7 +7,11 @@ the ``realtime_conformance.adapters`` entry points, or ``module:attribute``); ``
 own flag) or ``--conformance-strict`` make SHOULD checks fail too; ``--baseline PATH`` replaces the
 implementation's shipped list of known failures (``--baseline=`` runs without one);
 ``--conformance-report PATH`` writes the JSON report; ``--dialect NAME`` judges under a dialect
-(default: the implementation's own), running that dialect's checks and no other's.
+(default: the implementation's own), running that dialect's corpus and session checks and no other's
+(the terminal summary says how many it left out, and why; the wire checks run under every dialect).
+
+Every collected check leaves a record in the report, whatever escapes it (Hypothesis's
+``FlakyFailure``, say): a ``fail`` with the exception's message.
 
 With pytest-xdist (``-n auto``) the checks run in worker processes: each worker sends the records
 of its checks to the controller when it is done (``workeroutput``), and the controller writes the
@@ -69,6 +73,8 @@ class ConformanceRun:
     dialect: str = "ga"
     #: The test running now, whose JUnit properties settle() records.
     current_item: pytest.Item | None = None
+    #: Checks of other dialects left out at collection, by dialect.
+    deselected: dict[str, int] = field(default_factory=dict)
 
     @property
     def strict(self) -> bool:
@@ -124,7 +130,21 @@ class ConformanceRun:
 
     def settle(self, check: Check) -> None:
         """Run one check at its level for the implementation's class and scope, and turn its result
-        into an outcome, a report record and a test result."""
+        into an outcome, a report record and a test result. Whatever escapes (an exception a check
+        did not expect, such as Hypothesis's ``FlakyFailure``) still leaves a record: a fail."""
+        recorded = len(self.records)
+        try:
+            self._settle(check)
+        except Exception as error:
+            if len(self.records) == recorded:
+                text = str(error).strip().splitlines()
+                message = f"the check raised {type(error).__name__}: {text[0][:500] if text else '(no message)'}"
+                record = CheckRecord(check.id, check.family, check.event_type, check.level, "fail", message, check.source, check.id, "")
+                self.records.append(record)
+                self._junit(record)
+            raise
+
+    def _settle(self, check: Check) -> None:
         baseline = self.baseline
         listed = baseline is not None and check.id in baseline.known_failures
         driver = Driver(self.adapter, self.config.getoption("call_timeout"), failure_expected=listed)
@@ -194,15 +214,42 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
 
 def _keep_dialect(config: pytest.Config, items: list[pytest.Item], dialect: str) -> None:
-    """Deselect the conformance checks of every dialect but ``dialect`` (unmarked checks are GA's)."""
+    """Deselect the conformance checks of every dialect but ``dialect`` (unmarked corpus, snapshot,
+    property and session checks are GA's), and count them by dialect for the summary. An unmarked
+    wire check is every dialect's: a live client is judged whatever it speaks."""
     kept, dropped = [], []
+    by_dialect: dict[str, int] = {}
     for item in items:
-        marker = item.get_closest_marker("realtime_dialect")
-        of = marker.args[0] if marker else "ga" if item.get_closest_marker("conformance") else None
-        (kept if of in (None, dialect) else dropped).append(item)
+        of = _dialect_of(item)
+        if of in (None, dialect):
+            kept.append(item)
+        else:
+            dropped.append(item)
+            by_dialect[of] = by_dialect.get(of, 0) + 1
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+        config.stash[_RUN].deselected = by_dialect
+
+
+def _dialect_of(item: pytest.Item) -> str | None:
+    """The dialect a collected item's check belongs to; ``None``: every dialect's (or not a check)."""
+    marker = item.get_closest_marker("realtime_dialect")
+    if marker:
+        return str(marker.args[0])
+    if not item.get_closest_marker("conformance"):
+        return None
+    check = getattr(item, "callspec", None) and item.callspec.params.get("check")  # type: ignore[attr-defined]
+    return None if getattr(check, "family", None) == "wire" else "ga"
+
+
+def deselection_line(deselected: dict[str, int], dialect: str) -> str | None:
+    """What a dialect choice left out, and why, in one line (``None`` when nothing was)."""
+    if not deselected:
+        return None
+    total = sum(deselected.values())
+    parts = ", ".join(f"{name} {count}" for name, count in sorted(deselected.items()))
+    return f"deselected {total} checks of other dialects ({parts}): judged under {dialect}; --dialect NAME runs a dialect's own corpus and sessions"
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
@@ -216,7 +263,16 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
     run = config.stash.get(_RUN, None)
-    if run is None or not run.records:
+    if run is None:
+        return
+    deselected = run.from_workers.get("deselected") if run.from_workers else run.deselected
+    dialect = run.from_workers["implementation"].get("dialect", "ga") if run.from_workers else run.dialect
+    line = deselection_line(deselected or {}, dialect)
+    if line and not run.records:
+        terminalreporter.section("realtime conformance")
+    if not run.records:
+        if line:
+            terminalreporter.write_line(line)
         return
     counts: dict[str, int] = {}
     for record in run.records:
@@ -230,6 +286,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
             state = "known" if finding.known else "NEW"
             terminalreporter.write_line(f"  [{finding.level}] {finding.id} ({state}, {len(finding.checks)} check(s)): {finding.impact}")
     terminalreporter.write_line("checks: " + ", ".join(f"{n} {o}" for o, n in sorted(counts.items())))
+    if line:
+        terminalreporter.write_line(line)
     quiet_failures = [r for r in run.records if r.outcome == "fail" and r.level != "MUST" and not run.strict]
     if quiet_failures:
         terminalreporter.write_line(f"{len(quiet_failures)} SHOULD/INFO check(s) failed without failing the run (see the report, or use --strict)")
@@ -286,6 +344,7 @@ def _for_controller(run: ConformanceRun) -> dict:
         "strict": run.strict,
         "baseline": baseline,
         "reasons": run.reasons(),
+        "deselected": run.deselected,
         "records": [astuple(record) for record in run.records],
     }
 

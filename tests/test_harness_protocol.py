@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections import OrderedDict
 from pathlib import Path
+from unittest.mock import ANY
 
 import jsonschema
 import pytest
@@ -105,12 +106,13 @@ def test_the_python_end_answers_every_request_within_the_schema() -> None:
     assert json.loads(replies[6]["text"]) == {"type": "response.cancel", "event_id": "event_2"}
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
+@pytest.mark.skipif(shutil.which("node") is None or not (EXAMPLE_JS.parent / "node_modules").is_dir(), reason="needs Node.js and `npm ci` in harnesses/example-js")
 def test_the_javascript_kit_answers_every_request_within_the_schema() -> None:
     replies = _check_replies(_conversation_with(["node", str(EXAMPLE_JS)]))
     assert replies[0]["implementation"] == {
         "name": "example-js", "version": "1.0.0", "language": "javascript", "dialect": "ga", "sides": ["client", "server"],
-        "transports": ["websocket", "webrtc", "sip"], "missing": [], "nulls_distinct": True,
+        "transports": ["websocket", "webrtc", "sip"], "missing": [], "nulls_distinct": True, "class": ["model", "client"], "scope": None,
+        "wire": {"missing": {}, "leaves_to_application": {"playback": ANY, "sequencing": ANY}},
     }
     assert replies[2]["wire"] == json.loads(SPEECH_STARTED)
     assert replies[4] == {"id": 4, "outcome": "accepted", "event_type": "xai.ping", "handle": "h2", "model_type": None}
@@ -120,9 +122,9 @@ def test_the_javascript_kit_answers_every_request_within_the_schema() -> None:
 @pytest.mark.parametrize(
     ("cmd", "reply", "named"),
     [
-        ("parse", {"id": 1}, "$.outcome: expected 'accepted', 'ignored' or 'rejected' (or an error reply), got absent"),
-        ("parse", {"id": 1, "outcome": "maybe"}, "$.outcome: expected 'accepted', 'ignored' or 'rejected' (or an error reply), got string \"maybe\""),
-        ("parse", {"id": 1, "outcome": ["accepted"]}, "$.outcome: expected 'accepted', 'ignored' or 'rejected' (or an error reply), got array of 1 item"),
+        ("parse", {"id": 1}, "$.outcome: expected 'accepted', 'untyped', 'ignored' or 'rejected' (or an error reply), got absent"),
+        ("parse", {"id": 1, "outcome": "maybe"}, "$.outcome: expected 'accepted', 'untyped', 'ignored' or 'rejected' (or an error reply), got string \"maybe\""),
+        ("parse", {"id": 1, "outcome": ["accepted"]}, "$.outcome: expected 'accepted', 'untyped', 'ignored' or 'rejected' (or an error reply), got array of 1 item"),
         ("parse", {"id": 1, "outcome": "accepted", "event_type": "error", "handle": 7}, "$.handle: expected a valid string, got integer 7"),
         ("parse", {"id": 1, "outcome": "accepted", "handle": "h1"}, "$.event_type: required, but absent"),
         ("parse", {"id": 1, "outcome": "rejected", "reason": "bad"}, "$.reason: not a member of a parse reply: rejected"),

@@ -1,6 +1,6 @@
 """Isolation on the wire: a client that hangs, crashes, leaks a task or never connects fails its own
 scenario within the scenario's bound, the next scenario starts with a fresh server and a fresh
-client, a driver process is killed when it hangs and replaced after it crashes, and nothing — thread,
+client, a harness process is killed when it hangs and replaced after it crashes, and nothing — thread,
 process, socket, task — outlives a scenario."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from conformance.families import wire
 from conformance.broken.clients import BROKEN_CLIENTS_BY_NAME
 from conformance.adapters.wire import AppStep, Settings, WireAdapter, WireClient
 from conformance.live.wire_runner import run_scenario
-from conformance.implementations.agents_realtime_js.wire import DriverClient
+from conformance.adapters.stdio_wire import HarnessWireClient
 from conformance.implementations.reference.wire import ReferenceClient, ReferenceWireAdapter
 
 FAKE_DRIVER = Path(__file__).parent / "data" / "wire_fake_driver.py"
@@ -68,7 +68,7 @@ def test_a_client_that_never_connects_fails_its_scenario() -> None:
 
 
 def _driver(mode: str, timeout: float = 1.0) -> _Adapter:
-    return _Adapter(lambda: DriverClient([sys.executable, str(FAKE_DRIVER), mode], str(FAKE_DRIVER.parent), command_timeout=timeout))
+    return _Adapter(lambda: HarnessWireClient([sys.executable, str(FAKE_DRIVER), mode], cwd=FAKE_DRIVER.parent, timeout=timeout))
 
 
 def test_a_crashing_driver_process_fails_its_scenario_and_the_next_scenario_gets_a_new_process() -> None:
@@ -78,8 +78,8 @@ def test_a_crashing_driver_process_fails_its_scenario_and_the_next_scenario_gets
     again = run_scenario(adapter, CONNECT.build(), Settings(), CONNECT.app, bound=8)
     assert again.failure is None and again.session is not None
     first, second = adapter.made
-    assert first.driver.process.pid != second.driver.process.pid  # type: ignore[attr-defined]
-    assert all(client.driver.process.poll() is not None for client in adapter.made)  # type: ignore[attr-defined]
+    assert first.session.process.pid != second.session.process.pid  # type: ignore[attr-defined]
+    assert all(client.session.process.poll() is not None for client in adapter.made)  # type: ignore[attr-defined]
 
 
 def test_a_hanging_driver_process_is_killed_and_fails_its_scenario() -> None:
@@ -87,7 +87,7 @@ def test_a_hanging_driver_process_is_killed_and_fails_its_scenario() -> None:
     hung = run_scenario(adapter, CONNECT.build(), Settings(), TURN, bound=8)
     assert hung.failure is not None and "did not answer 'send_text'" in hung.failure
     (client,) = adapter.made
-    assert client.driver.killed and client.driver.process.poll() is not None  # type: ignore[attr-defined]
+    assert client.session.killed and client.session.process.poll() is not None  # type: ignore[attr-defined]
 
 
 def test_the_scenario_server_is_gone_afterwards() -> None:

@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from .adapter import Adapter, AdapterLoadError
-from .wire import WireAdapter
+# The wire adapter's errors live with it (adapters.wire), where a harness's wire part raises them too.
+from .wire import WireAdapter, WireAdapterMissing, WireAdapterUnavailable  # noqa: F401 - re-exported
 
 ENTRY_POINT_GROUP = "realtime_conformance.adapters"
 WIRE_ENTRY_POINT_GROUP = "realtime_conformance.wire_adapters"
@@ -118,15 +119,6 @@ def load_adapter(spec: str) -> Adapter:
 
 
 # --- wire adapters --------------------------------------------------------------------------------
-
-
-class WireAdapterMissing(Exception):
-    """There is no wire adapter for an implementation: the wire checks do not apply to it."""
-
-
-class WireAdapterUnavailable(Exception):
-    """An implementation's wire adapter exists but cannot be loaded (its library is not installed,
-    its driver cannot be found): the wire checks fail."""
 
 
 _LOADED: dict[str, WireAdapter] = {}

@@ -44,7 +44,9 @@ from pathlib import Path
 from typing import Any
 
 from .adapter import DEFAULT_CALL_TIMEOUT, Adapter, AdapterLoadError, Direction, ImplementationFailed, Parsed
-from .harness_protocol import PROTOCOL_VERSION, Accepted, Built, Dumped, Errored, Implementation, ReplyProblem, Started, capability, read_reply
+from .harness_protocol import PROTOCOL_VERSION, SUPPORTED_VERSIONS, Accepted, Built, Dumped, Errored, Implementation, ReplyProblem, Started, Untyped, capability, read_reply, scope_of
+from .stdio_wire import HarnessWireAdapter
+from .wire import WireAdapter, WireAdapterMissing
 
 
 #: Seconds a harness may take to answer ``start`` (Node loading a large package is slow on a busy machine).
@@ -103,6 +105,9 @@ class _Process:
         self._stderr = bytearray()
         self._stderr_total = 0
         self._stderr_lock = threading.Lock()
+        #: The stderr mark when its last reply was read: what it wrote after that (an asynchronous
+        #: failure of that request, say) belongs to a crash before the next reply.
+        self.answered_mark = 0
         self._drain = threading.Thread(target=self._keep_stderr, name=f"harness-stderr-{self.popen.pid}", daemon=True)
         self._drain.start()
 
@@ -216,7 +221,7 @@ class StdioAdapter(Adapter):
         self.command = shlex.split(command) if isinstance(command, str) else list(command)
         if not self.command:
             raise HarnessStartError("stdio: needs a command that runs the harness, e.g. stdio:'node harness.mjs'")
-        self.timeout, self.start_timeout = timeout, start_timeout
+        self._timeout, self.start_timeout = timeout, start_timeout
         self._env, self._cwd = env, cwd
         self._lock = threading.Lock()
         self._ids = itertools.count()
@@ -233,6 +238,8 @@ class StdioAdapter(Adapter):
         info: Implementation = started.implementation
         #: What the harness says it wraps; ``name`` may differ (the name the suite loaded it by).
         self.implementation = info
+        #: The protocol version the harness speaks (1: the parse part only).
+        self.protocol = started.version
         self.name = name or info.name  # type: ignore[misc]
         self.language = info.language  # type: ignore[misc]
         self.dialect = info.dialect  # type: ignore[misc]
@@ -240,13 +247,40 @@ class StdioAdapter(Adapter):
         self.transports = frozenset(info.transports)  # type: ignore[misc]
         self.missing = frozenset(capability(missing) for missing in info.missing)  # type: ignore[misc]
         self.nulls_distinct = info.nulls_distinct  # type: ignore[misc]
+        classes = info.classes()
+        self.conformance_class = classes[0] if len(classes) == 1 else classes  # type: ignore[misc]
+        self.scope = scope_of(info.scope)  # type: ignore[misc]
+        #: The wire part, when the harness has one: each session a process of the same command.
+        self._wire = (
+            HarnessWireAdapter(self.command, info, name=self.name, cwd=self._cwd, env=self._env, timeout=timeout, start_timeout=start_timeout)
+            if info.wire is not None and started.version >= 2
+            else None
+        )
 
     @property
     def version(self) -> str:
         return self.implementation.version
 
+    @property
+    def timeout(self) -> float:
+        """Seconds one call may take; the plugin sets ``--call-timeout`` here, for the wire part's commands too."""
+        return self._timeout
+
+    @timeout.setter
+    def timeout(self, seconds: float) -> None:
+        self._timeout = seconds
+        if self._wire is not None:
+            self._wire.timeout = seconds
+
     def describe(self) -> dict[str, Any]:
-        return {**super().describe(), "harness": {"implementation": self.implementation.name, "protocol": PROTOCOL_VERSION}}
+        return {**super().describe(), "harness": {"implementation": self.implementation.name, "protocol": self.protocol, "wire": self._wire is not None}}
+
+    def wire_adapter(self) -> WireAdapter:
+        """The harness's wire part (:mod:`.stdio_wire`); :class:`WireAdapterMissing` when it has none."""
+        if self._wire is None:
+            why = "speaks protocol version 1, which has no wire part" if self.protocol < 2 else "declares no wire part in its start reply"
+            raise WireAdapterMissing(f"the harness of {self.name} {why} (docs/harness.md: the wire part)")
+        return self._wire
 
     # --- the adapter operations -------------------------------------------------------------------
 
@@ -263,7 +297,8 @@ class StdioAdapter(Adapter):
         return reply.wire
 
     def build_client(self, event: dict[str, Any]) -> str:
-        reply = self._request("build_client", {"event": event})
+        # The text too: a harness that hands its library text keeps integers a JSON parser would round.
+        reply = self._request("build_client", {"event": event, "text": json.dumps(event, ensure_ascii=False)})
         assert isinstance(reply, Built)
         return reply.text
 
@@ -288,6 +323,7 @@ class StdioAdapter(Adapter):
                     if not 0 <= index < len(texts) or results[index] is not None:
                         raise _Garbage(f"a reply naming id {json.dumps(named)[:40]}, which no parse request in flight has")
                     results[index] = self._parsed(self._checked("parse", value, process, mark))
+                process.answered_mark = process.stderr_mark()
             writer.join()
         return [result for result in results if result is not None]
 
@@ -310,6 +346,8 @@ class StdioAdapter(Adapter):
     def _parsed(self, reply: Any) -> Parsed:
         if isinstance(reply, Accepted):
             return Parsed("accepted", reply.event_type, _Handle(self._generation, reply.handle), model_type=reply.model_type)
+        if isinstance(reply, Untyped):
+            return Parsed("accepted", reply.event_type, _Handle(self._generation, reply.handle), reply.detail, untyped=True)
         return Parsed(reply.outcome, reply.event_type, None, reply.detail)
 
     def _request(self, cmd: str, fields: dict[str, Any]) -> Any:
@@ -322,6 +360,7 @@ class StdioAdapter(Adapter):
                 named = value.get("id") if isinstance(value, dict) else None
                 if named != request_id:
                     raise _Garbage(f"a reply naming id {json.dumps(named)[:40]}, not {request_id} (the request in flight)")
+                process.answered_mark = process.stderr_mark()
                 return self._checked(cmd, value, process, mark)
 
     def _checked(self, cmd: str, value: dict[str, Any], process: _Process, mark: int) -> Any:
@@ -363,6 +402,7 @@ class StdioAdapter(Adapter):
         except _Exited:
             self._discard(process, grace=1.0)  # let it finish exiting, so that its status is its own
             reason = f"the harness process ended ({process.status()}) during {cmd}; it will be restarted"
+            mark = min(mark, process.answered_mark)  # its last words may predate this request
         except _NoReply:
             self._discard(process)
             reason = f"no reply to {cmd} within {self.timeout:g} s (hanging); the harness was killed and will be restarted"
@@ -425,8 +465,9 @@ class StdioAdapter(Adapter):
             assert isinstance(reply, Started)
             if reply.id != request_id:
                 raise ReplyProblem(f"$.id: expected {request_id}, the id of the start request, got {reply.id}")
-            if reply.version != PROTOCOL_VERSION:
-                raise ReplyProblem(f"$.version: the harness speaks protocol version {reply.version}; this suite speaks {PROTOCOL_VERSION}")
+            if reply.version not in SUPPORTED_VERSIONS:
+                spoken = " and ".join(map(str, SUPPORTED_VERSIONS))
+                raise ReplyProblem(f"$.version: the harness speaks protocol version {reply.version}; this suite speaks {spoken}")
         except _NoReply:
             reason = f"the harness `{shown}` did not answer start within {self.start_timeout:g} s"
             process.close()

@@ -103,6 +103,15 @@ class Seen:
     detail: Mapping[str, Any] = field(default_factory=dict)
 
 
+class WireAdapterMissing(Exception):
+    """There is no wire adapter for an implementation: the wire checks do not apply to it."""
+
+
+class WireAdapterUnavailable(Exception):
+    """An implementation's wire adapter exists but cannot be loaded (its library is not installed,
+    its driver cannot be found): the wire checks fail."""
+
+
 class ClientCrashed(Exception):
     """The client is gone (its driver process exited, or was killed after hanging): the scenario
     cannot go on. Raised by a client's actions; the runner fails the scenario with it."""

@@ -1,24 +1,30 @@
 """Deliberately broken harness processes: the stdio adapter's own test subjects.
 
-Each is a real process that speaks the harness protocol for the reference implementation, with one
-defect at the process level — it crashes, hangs, writes garbage, names the wrong request, or sends
-a reply that breaks the protocol — on one kind of request only. Each names the checks that must
-fail against it (the reference passes them all); every other check must still pass, which is what
-"isolated per check" means. ``tests/test_stdio_harness.py`` runs them, and
-:data:`BROKEN_HARNESSES` has the shape of :data:`~conformance.broken.parsers.BROKEN`, so that
-the detection matrix can run them too.
+Each is a real process that speaks the harness protocol for the reference implementation (its
+parse part and its wire part), with one defect at the process level — it crashes, hangs, writes
+garbage, names the wrong request, sends a reply that breaks the protocol, or fails after it replied —
+on one kind of request only. Each names the checks that must fail against it (the reference passes
+them all); every other check must still pass, which is what "isolated per check" means.
+``tests/test_stdio_harness.py`` runs them, and :data:`BROKEN_HARNESSES` has the shape of
+:data:`~conformance.broken.parsers.BROKEN`, so that the detection matrix can run them too;
+:data:`BROKEN_WIRE_HARNESSES` break the wire part, and join the wire family's matrix.
 
 :data:`UNSTARTABLE` are harnesses that never get going (they exit, stay silent, or answer ``start``
 wrongly): no check catches those, the run refuses to start with a clear message instead.
 
     python -m conformance.broken.harnesses NAME     # one of them, on stdin/stdout
+
+One is a JavaScript program on the protocol helper (``harnesses/broken/``): a failure that surfaces
+only after a reply is a matter of an event loop, and the helper is what must blame the right request.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -26,9 +32,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..adapters.harness_host import REQUESTS, answer
-from ..adapters.harness_protocol import PROTOCOL_VERSION, StopRequest
+from ..adapters.harness_protocol import PROTOCOL_VERSION, WIRE_COMMANDS, StopRequest
+from ..adapters.stdio import HarnessStartError, StdioAdapter, harness_directory
+from ..adapters.wire_host import WireSession
 from ..implementations.reference.adapter import ReferenceAdapter
-from ..adapters.stdio import StdioAdapter
+from ..implementations.reference.wire import ReferenceWireAdapter
 
 #: How long a broken harness may take to answer a call before the adapter counts it as hanging: short,
 #: so that the hanging one is caught quickly, and shorter than the driver's (see ``call_timeout``).
@@ -51,9 +59,25 @@ class BrokenHarness:
     #: The driver's timeout for it: longer than the adapter's own, so that the adapter, not the
     #: driver, deals with a hang (kills and restarts the process, and the run goes on).
     call_timeout: float = 10.0
+    #: A JavaScript program in ``harnesses/broken/`` instead of this module (needs Node.js).
+    node_program: str | None = None
 
     def command(self) -> list[str]:
+        if self.node_program is not None:
+            return [shutil.which("node") or "node", str(harness_directory("broken", name="tests") / self.node_program)]
         return [sys.executable, "-m", "conformance.broken.harnesses", self.name]
+
+    def unavailable(self) -> str | None:
+        """Why it cannot run here (no Node.js, no checkout's harnesses), or ``None``."""
+        if self.node_program is None:
+            return None
+        if shutil.which("node") is None:
+            return "needs Node.js (node) on PATH"
+        try:
+            harness_directory("broken", name="tests")
+        except HarnessStartError as error:
+            return str(error)
+        return None
 
     def adapter(self, **options: Any) -> StdioAdapter:
         options.setdefault("timeout", HARNESS_TIMEOUT)
@@ -97,6 +121,12 @@ def _line(value: Any) -> bytes:
     return json.dumps(value).encode() + b"\n"
 
 
+def _garbled(seen: dict[str, Any]) -> bytes:
+    """A seen line in words of its own: the member the protocol names is missing."""
+    detail = dict(seen["seen"])
+    return _line({"seen": {"kind": detail.pop("kind"), "words": detail.get("text", "")}})
+
+
 BROKEN_HARNESSES: tuple[BrokenHarness, ...] = (
     BrokenHarness("crashes-on-audio-delta", "the process exits while parsing a response.output_audio.delta",
                   ("corpus/output-audio-delta-20ms/parses", "corpus/output-audio-delta-g711/lossless-dump"),
@@ -119,6 +149,18 @@ BROKEN_HARNESSES: tuple[BrokenHarness, ...] = (
     BrokenHarness("crashes-on-send-truncate", "the process exits while building a conversation.item.truncate to send",
                   ("snapshot/item-truncate/wire", "corpus/client-item-truncate/sends-unchanged"),
                   "build_client", "conversation.item.truncate", _crash),
+    BrokenHarness("fails-after-reply", "answers a parse of response.output_text.delta, then an async listener it started rejects (JavaScript)",
+                  ("corpus/output-text-delta/parses",),
+                  "parse", "response.output_text.delta", _crash, node_program="fails-after-reply.mjs"),
+)
+
+#: Broken in the wire part: each session is a process of its own, so each fails only its scenarios.
+BROKEN_WIRE_HARNESSES: tuple[BrokenHarness, ...] = (
+    BrokenHarness("crashes-on-connect", "the process exits when asked to connect", ("wire/connect/sends-valid-events", "wire/function-call/round-trip"), "connect", None, _crash),
+    BrokenHarness("hangs-on-send-text", "the process stops answering when the application sends text",
+                  ("wire/function-call/round-trip", "wire/unknown-event-type/next-events-reach-app"), "send_text", None, _hang),
+    BrokenHarness("garbage-seen-lines", "reports the transcript the application saw in a seen line the protocol does not have (words instead of text)",
+                  ("wire/unknown-event-type/next-events-reach-app", "wire/replay-spoken-response/recorded-reply-reaches-app"), "seen", "transcript", _garbled),
 )
 
 UNSTARTABLE: tuple[BrokenHarness, ...] = (
@@ -130,8 +172,8 @@ UNSTARTABLE: tuple[BrokenHarness, ...] = (
                   lambda r: _line({"id": r["id"], "version": PROTOCOL_VERSION, "implementation": {"name": "x", "version": "1", "language": "python", "transports": ["websocket"]}})),
 )
 
-BY_NAME: dict[str, BrokenHarness] = {broken.name: broken for broken in (*BROKEN_HARNESSES, *UNSTARTABLE)}
-assert len(BY_NAME) == len(BROKEN_HARNESSES) + len(UNSTARTABLE)
+BY_NAME: dict[str, BrokenHarness] = {broken.name: broken for broken in (*BROKEN_HARNESSES, *BROKEN_WIRE_HARNESSES, *UNSTARTABLE)}
+assert len(BY_NAME) == len(BROKEN_HARNESSES) + len(BROKEN_WIRE_HARNESSES) + len(UNSTARTABLE)
 
 
 # --- the process ----------------------------------------------------------------------------------
@@ -156,25 +198,43 @@ def _concerns(broken: BrokenHarness, request: dict[str, Any], kinds: dict[str, s
 
 
 def serve_broken(broken: BrokenHarness) -> None:
-    """The reference behind the harness protocol, with ``broken``'s defect."""
-    adapter = ReferenceAdapter()
+    """The reference behind the harness protocol (both parts), with ``broken``'s defect."""
+    adapter, wire = ReferenceAdapter(), ReferenceWireAdapter()
     objects: OrderedDict[str, Any] = OrderedDict()
     kinds: dict[str, str] = {}  # handle -> event type, for defects set off by a dump
     counter = iter(range(sys.maxsize))
-    for line in sys.stdin.buffer:
-        raw = json.loads(line)
-        if _concerns(broken, raw, kinds):
-            reply = broken.misbehave(raw)
-        else:
+    lock = threading.Lock()  # replies here, seen lines from the wire session's loop
+
+    def write(value: dict[str, Any] | bytes) -> None:
+        if isinstance(value, dict):
+            seen = value.get("seen")
+            garbled = broken.cmd == "seen" and isinstance(seen, dict) and seen.get("kind") == broken.event_type
+            value = broken.misbehave(value) if garbled else _line(value)
+        with lock:
+            sys.stdout.buffer.write(value)
+            sys.stdout.buffer.flush()
+
+    session: WireSession | None = None
+    try:
+        for line in sys.stdin.buffer:
+            raw = json.loads(line)
+            if _concerns(broken, raw, kinds):
+                write(broken.misbehave(raw))
+                continue
             request = REQUESTS.validate_python(raw)
             if isinstance(request, StopRequest):
                 return
-            answered = answer(adapter, request, objects, lambda: f"h{next(counter)}")
+            if request.cmd in WIRE_COMMANDS:
+                session = session or WireSession(wire, write)
+                write(session.answer(request).model_dump(mode="json", by_alias=True))
+                continue
+            answered = answer(adapter, request, objects, lambda: f"h{next(counter)}", wire)
             if getattr(answered, "handle", None) is not None:
                 kinds[answered.handle] = answered.event_type  # type: ignore[attr-defined]
-            reply = answered.model_dump_json().encode() + b"\n"
-        sys.stdout.buffer.write(reply)
-        sys.stdout.buffer.flush()
+            write(answered.model_dump(mode="json", by_alias=True))
+    finally:
+        if session is not None:
+            session.end()
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ def register(commands: Any) -> None:
     )
     matrix.add_argument("--family", action="append", choices=("corpus", "snapshot", "property", "session", "dialect", "probe", "wire"), help="only these families (repeatable); probe runs the broken servers; wire runs the broken clients on live sockets (minutes; only when asked for)")
     matrix.add_argument("--examples", type=int, default=10, metavar="N", help="generated examples per property (default: 10)")
-    matrix.add_argument("--harnesses", action="store_true", help="add the deliberately broken stdio harnesses to the adapter rows (each row starts a process)")
+    matrix.add_argument("--harnesses", action="store_true", help="add the deliberately broken stdio harnesses to the adapter rows, and with --family wire the broken wire harnesses to the client rows (each row starts processes)")
     matrix.add_argument("--probe-timeout", type=float, default=2.0, metavar="SECONDS", help="how long the probe waits for a broken server (default: 2)")
     matrix.add_argument("--broken-server", action="append", metavar="NAME", help="with the probe family, only these broken servers (repeatable)")
     matrix.set_defaults(run=run)
@@ -59,7 +59,13 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
         if len(families) > 1:
             print()
-        client_rows = client_matrix()
+        catalogue = None
+        if args.harnesses:
+            from ..broken.clients import BROKEN_CLIENTS
+            from ..broken.harnesses import BROKEN_WIRE_HARNESSES
+
+            catalogue = [*BROKEN_CLIENTS, *BROKEN_WIRE_HARNESSES]
+        client_rows = client_matrix(catalogue)
         print(render_clients(client_rows))
         slipped |= any(row.missed for row in client_rows)
     return EXIT_FAILED if slipped else EXIT_OK
@@ -77,9 +83,15 @@ def _adapters(families: tuple[str, ...], examples: int, harnesses: bool = False)
 
     catalogue: tuple = BROKEN
     if harnesses:
+        import sys
+
         from ..broken.harnesses import BROKEN_HARNESSES
 
-        catalogue = (*BROKEN, *BROKEN_HARNESSES)
+        runnable = tuple(broken for broken in BROKEN_HARNESSES if not broken.unavailable())
+        for broken in BROKEN_HARNESSES:
+            if broken.unavailable():
+                print(f"left out the broken harness {broken.name}: {broken.unavailable()}", file=sys.stderr)
+        catalogue = (*BROKEN, *runnable)
     rows = matrix(families, catalogue)
     print(render(rows, families))
     return any(row.missed for row in rows)

@@ -1,6 +1,6 @@
-"""A stand-in wire driver process for the isolation tests: it speaks the driver protocol of
-harnesses/js-agents-realtime/wire-driver.mjs, connects for real, and then misbehaves on ``send_text``
-as its first argument says: ``crash`` (exits with code 3) or ``hang`` (never answers)."""
+"""A stand-in wire harness for the isolation tests: it speaks the wire part of the harness protocol
+(docs/harness.md), connects for real, and then misbehaves on ``send_text`` as its first argument
+says: ``crash`` (exits with code 3) or ``hang`` (never answers)."""
 
 import json
 import sys
@@ -10,6 +10,7 @@ from websockets.sync.client import connect
 
 mode = sys.argv[1]
 socket = None
+IMPLEMENTATION = {"name": "fake", "version": "test", "language": "python", "sides": ["client"], "transports": ["websocket"], "class": "client", "wire": {}}
 
 
 def write(message):
@@ -17,10 +18,11 @@ def write(message):
     sys.stdout.flush()
 
 
-write({"ready": True, "version": "test"})
 for line in sys.stdin:
     request = json.loads(line)
-    if request["cmd"] == "connect":
+    if request["cmd"] == "start":
+        write({"id": request["id"], "version": 2, "implementation": IMPLEMENTATION})
+    elif request["cmd"] == "connect":
         socket = connect(request["url"] + "/v1/realtime", open_timeout=5)
         write({"id": request["id"], "ok": True})
     elif request["cmd"] == "send_text":
@@ -31,3 +33,5 @@ for line in sys.stdin:
         if socket is not None:
             socket.close()
         write({"id": request["id"], "ok": True})
+    elif request["cmd"] == "stop":
+        break
