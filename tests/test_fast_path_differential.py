@@ -572,3 +572,38 @@ def test_the_c_loop_proves_the_common_cases() -> None:
     assert stop == len(texts), texts[stop]
     assert proofs == ["input_audio_buffer.speech_started", ("response.output_text.delta", (("obfuscation", "string"),)),
                       "response.output_audio.delta", "conversation.item.added"]
+
+
+# --- GA's structs written out (conformance/_derived.py) ----------------------------------------------
+
+
+def test_the_written_structs_are_the_ones_the_models_give() -> None:
+    """``conformance/_derived.py`` is what writing it again from the models gives (run ``python -m
+    conformance.fastpath`` after changing a model), and the tables it makes write out the same
+    source, so that they hold the same structs, shapes and checks as those derived."""
+    written = (Path(fastpath.__file__).parent / "_derived.py").read_text(encoding="utf-8")
+    assert fastpath.generate() == written, "conformance/_derived.py is stale: run python -m conformance.fastpath"
+    assert fastpath._generated() is fastpath.tables("ga")
+    assert fastpath.generate(fastpath.tables("ga")) == written
+
+
+def test_proving_needs_no_pydantic_model() -> None:
+    """``validate`` proves valid GA events without importing the models (they cost most of its
+    start-up); an event that needs the full path imports them then."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, io, pathlib, tempfile\n"
+        "from conformance import bulk\n"
+        "folder = pathlib.Path(tempfile.mkdtemp())\n"
+        "path = folder / 'a.jsonl'\n"
+        f"path.write_bytes({(SPEECH % '1').encode()!r} + b'\\n' + {(DELTA % chr(34) + 'x' + chr(34) + ',' + chr(34) + 'obfuscation' + chr(34) + ':' + chr(34) + 'ab' + chr(34)).encode()!r} + b'\\n')\n"
+        "out = io.StringIO()\n"
+        "bulk.validate([path], out, fmt='json')\n"
+        "assert 'conformance.protocol' not in sys.modules and 'pydantic' not in sys.modules, sorted(m for m in sys.modules if 'pydantic' in m or 'protocol' in m)\n"
+        "path.write_bytes(b'{\"type\":\"nope\"}\\n')\n"
+        "bulk.validate([path], out, fmt='json')\n"
+        "assert 'conformance.protocol' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
