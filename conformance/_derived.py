@@ -10,7 +10,7 @@ from msgspec import UNSET, Meta, UnsetType
 
 from .fastpath import Annotated, _dispatch, _struct, _Tables, _within
 
-DIGEST = 'd7f664d72c3581683d997a220cbd827143ef50ce804c5fa3d2be5d682ae43a3f'
+DIGEST = '2be7c44e5d2d74d8e67098d6712e8391f8f87a943a5c212b33254c804147ab06'
 DIALECTS = ('ga', 'beta', 'azure-preview', 'xai', 'inworld')
 #: The note a valid event of each type carries (``judge``'s, for the templates of proved events).
 NOTES = {

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import keyword
 import math
+import sys
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal, Union
 
@@ -758,6 +759,16 @@ def _generated() -> _Tables | None:
     return _derived.TABLES  # type: ignore[no-any-return]
 
 
+def ga_notes() -> Mapping[str, str] | None:
+    """The note a valid GA event of each type carries, from ``conformance/_derived.py`` while GA's
+    tables come from it (so the verdict of a proved event is known without the models)."""
+    table = _TABLES.get("ga") or tables("ga")
+    derived = sys.modules.get(f"{__package__}._derived")
+    if derived is None or table is not getattr(derived, "TABLES", None):
+        return None
+    return derived.NOTES  # type: ignore[no-any-return]
+
+
 def generate(table: _Tables | None = None) -> str:
     """The source of ``conformance/_derived.py``: GA's structs derived from the models (or those
     of ``table``), their shapes, the tables over them, the notes the verdicts of proved events
@@ -803,7 +814,7 @@ def generate(table: _Tables | None = None) -> str:
     lines.append("TABLES = _Tables({")
     for direction in models:
         lines.append(f"    {direction!r}: {{")
-        lines.extend(f"        {event_type!r}: {names[struct]}," for event_type, struct in table.structs[direction].items())
+        lines.extend(f"        {event_type!r}: {names[struct]}," for event_type, struct in table.unlearned_structs[direction].items())
         lines.append("    },")
     lines.append(f"}}, {sorted(table.partial)!r}, [{', '.join(names[struct] for struct in table.created)}])")
     return "\n".join(lines) + "\n"

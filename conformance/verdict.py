@@ -27,9 +27,9 @@ from .protocol import CLIENT_EVENT_MODELS, SERVER_EVENT_MODELS, any_event_adapte
 from .protocol.base import Model
 from .protocol.names import BETA_CLIENT_TYPES, BETA_RENAMES, BETA_SERVER_TYPES, LEGACY_GA_ALIASES
 
+from .kinds import VERDICTS, VerdictKind  # noqa: E402 - re-exported
+
 Direction = Literal["client", "server"]
-VerdictKind = Literal["valid", "invalid", "unknown-type", "beta-name", "not-json"]
-VERDICTS: tuple[VerdictKind, ...] = ("valid", "invalid", "unknown-type", "beta-name", "not-json")
 
 _MODELS: dict[Direction, dict[str, type[Model]]] = {
     "client": CLIENT_EVENT_MODELS,  # type: ignore[dict-item]
