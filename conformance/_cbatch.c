@@ -186,6 +186,30 @@ is_space(unsigned char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* The first index from i on where s holds a quote or a backslash (n if none): eight bytes at a time,
+ * the usual test for a zero byte applied to the word XOR-ed with each; its lowest flagged byte is
+ * always a true match (a false flag can only follow a true one), so the first match is exact. */
+static inline Py_ssize_t
+string_end(const unsigned char *s, Py_ssize_t i, Py_ssize_t n)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    const uint64_t quotes = ones * '"', backslashes = ones * '\\';
+    while (i + 8 <= n) {
+        uint64_t word;
+        memcpy(&word, s + i, 8);
+        uint64_t a = word ^ quotes, b = word ^ backslashes;
+        uint64_t found = ((a - ones) & ~a & highs) | ((b - ones) & ~b & highs);
+        if (found)
+            return i + (__builtin_ctzll(found) >> 3);
+        i += 8;
+    }
+#endif
+    while (i < n && s[i] != '"' && s[i] != '\\')
+        i++;
+    return i;
+}
+
 /* Scan the JSON text s[0..n), which msgspec has just decoded into a struct of `shape` (so it is one
  * JSON object; the scan checks what it relies on all the same). Returns -1 when the text is not
  * proved: a member name repeated in some object, a name spelled with an escape, a top-level member
@@ -240,16 +264,9 @@ scan(const unsigned char *s, Py_ssize_t n, const ShapeObject *shape, Py_ssize_t 
         case '"': {
             Py_ssize_t start = ++i;
             int escaped = 0;
-            while (i < n) {
-                unsigned char d = s[i];
-                if (d == '"')
-                    break;
-                if (d == '\\') {
-                    escaped = 1;
-                    i += 2;
-                    continue;
-                }
-                i++;
+            while ((i = string_end(s, i, n)) < n && s[i] == '\\') {
+                escaped = 1;
+                i += 2; /* the backslash and the character it escapes (a \\u's digits hold no quote) */
             }
             if (i >= n)
                 return -1;
@@ -272,7 +289,8 @@ scan(const unsigned char *s, Py_ssize_t n, const ShapeObject *shape, Py_ssize_t 
             if (depth == 1) {
                 int found = 0;
                 for (Py_ssize_t k = 0; k < shape->n_known; k++)
-                    if (shape->known_len[k] == length && memcmp(shape->known[k], name, length) == 0) {
+                    if (shape->known_len[k] == length && (length == 0 || shape->known[k][0] == (char)name[0]) &&
+                        memcmp(shape->known[k], name, length) == 0) {
                         found = 1;
                         break;
                     }

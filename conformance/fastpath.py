@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import keyword
 import math
-import sys
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal, Union
 
@@ -615,7 +614,9 @@ def _json_kind(schema: Mapping[str, Any]) -> str | None:
 class _Tables:
     """The derived structs of one set of event models, and the decoders over them."""
 
-    def __init__(self, structs: Mapping[str, Mapping[str, Any]], partial: set[str], created: list[type] = ()) -> None:  # type: ignore[assignment]
+    def __init__(self, structs: Mapping[str, Mapping[str, Any]], partial: set[str], created: list[type] = (), written: bool = False) -> None:  # type: ignore[assignment]
+        #: Whether these are the written-out structs of ``conformance/_derived.py``.
+        self.written = written
         #: Event types whose struct leaves some of what the models accept to pydantic.
         self.partial = set(partial)
         #: Every struct made for these models, each after those it holds.
@@ -748,25 +749,41 @@ def source_digest() -> str:
     return digest.hexdigest()
 
 
+_WRITTEN: list[_Tables] = []
+
+
 def _generated() -> _Tables | None:
     """GA's tables from ``conformance/_derived.py``, when it was written from these sources."""
+    if _WRITTEN:
+        return _WRITTEN[0]
     try:
         from . import _derived
     except ImportError:
         return None
     if getattr(_derived, "DIGEST", None) != source_digest():
         return None
-    return _derived.TABLES  # type: ignore[no-any-return]
+    _WRITTEN.append(_derived.build(_struct, _within, _dispatch, _Tables))
+    return _WRITTEN[0]
+
+
+def alias_note(event_type: str) -> str | None:
+    """The note a valid GA event of a legacy alias type carries (the verdict's)."""
+    from .protocol.names import LEGACY_GA_ALIASES
+
+    if event_type in LEGACY_GA_ALIASES:
+        return f"'{event_type}' is in the GA union but GA documents '{LEGACY_GA_ALIASES[event_type]}' instead"
+    return None
 
 
 def ga_notes() -> Mapping[str, str] | None:
     """The note a valid GA event of each type carries, from ``conformance/_derived.py`` while GA's
     tables come from it (so the verdict of a proved event is known without the models)."""
     table = _TABLES.get("ga") or tables("ga")
-    derived = sys.modules.get(f"{__package__}._derived")
-    if derived is None or table is not getattr(derived, "TABLES", None):
+    if table is None or not table.written:
         return None
-    return derived.NOTES  # type: ignore[no-any-return]
+    from ._derived import NOTES
+
+    return NOTES  # type: ignore[no-any-return]
 
 
 def generate(table: _Tables | None = None) -> str:
@@ -775,8 +792,8 @@ def generate(table: _Tables | None = None) -> str:
     carry, and the dialects' names, for a validator that needs no pydantic model until an event does."""
     from .protocol import CLIENT_EVENT_MODELS, SERVER_EVENT_MODELS
     from .protocol.dialects import NAMES
-    from .verdict import _alias_note
 
+    _alias_note = alias_note
     models = {"client": CLIENT_EVENT_MODELS, "server": SERVER_EVENT_MODELS}
     if table is None:
         table = _Tables.derived(models)
@@ -790,9 +807,9 @@ def generate(table: _Tables | None = None) -> str:
         "# ruff: noqa: E501",
         "from typing import Any, Literal, Union  # noqa: F401",
         "",
-        "from msgspec import UNSET, Meta, UnsetType",
+        "from typing import Annotated",
         "",
-        "from .fastpath import Annotated, _dispatch, _struct, _Tables, _within",
+        "from msgspec import UNSET, Meta, UnsetType",
         "",
         f"DIGEST = {source_digest()!r}",
         f"DIALECTS = {tuple(NAMES)!r}",
@@ -801,22 +818,24 @@ def generate(table: _Tables | None = None) -> str:
         *(f"    {name!r}: {note!r}," for name in sorted({*CLIENT_EVENT_MODELS, *SERVER_EVENT_MODELS}) if (note := _alias_note(name)) is not None),
         "}",
         "",
+        "",
+        "def build(_struct: Any, _within: Any, _dispatch: Any, _Tables: Any) -> Any:",
+        '    """GA\'s tables, made with fastpath\'s own makers (this module imports nothing of the package)."""',
     ]
     for struct in table.created:
         name, definitions, options, made = _SPECS[struct]
         fields = ", ".join("(" + ", ".join([repr(item[0]), _written(item[1], names), *(["UNSET"] if len(item) > 2 else [])]) + ")" for item in definitions)
         option_text = ", ".join(f"{key!r}: {value!r}" for key, value in options.items())
         checks = ", ".join(f"({attribute!r}, {_written_check(check, names)}, {each!r})" for attribute, check, each in made["checks"])
-        lines.append(f"{names[struct]} = _struct({name!r}, [{fields}], {{{option_text}}}, checks=[{checks}], walked={made['walked']!r}, "
+        lines.append(f"    {names[struct]} = _struct({name!r}, [{fields}], {{{option_text}}}, checks=[{checks}], walked={made['walked']!r}, "
                      f"required={made['required']!r}, optional={made['optional']!r}, nested={made['nested']!r}, flat={made['flat']!r}, "
                      f"base64_only={made['base64_only']!r}, members={made['members']!r})")
-    lines.append("")
-    lines.append("TABLES = _Tables({")
+    lines.append("    return _Tables({")
     for direction in models:
-        lines.append(f"    {direction!r}: {{")
-        lines.extend(f"        {event_type!r}: {names[struct]}," for event_type, struct in table.unlearned_structs[direction].items())
-        lines.append("    },")
-    lines.append(f"}}, {sorted(table.partial)!r}, [{', '.join(names[struct] for struct in table.created)}])")
+        lines.append(f"        {direction!r}: {{")
+        lines.extend(f"            {event_type!r}: {names[struct]}," for event_type, struct in table.unlearned_structs[direction].items())
+        lines.append("        },")
+    lines.append(f"    }}, {sorted(table.partial)!r}, [{', '.join(names[struct] for struct in table.created)}], written=True)")
     return "\n".join(lines) + "\n"
 
 

@@ -171,10 +171,7 @@ def _proof_facts(proof: fastpath.Proof) -> tuple[str, Direction, str | None, tup
 _PROOFS: dict[fastpath.Proof, tuple[str, Direction, str | None, tuple[UnknownField, ...], type[Model]]] = {}
 
 
-def _alias_note(event_type: str) -> str | None:
-    if event_type in LEGACY_GA_ALIASES:
-        return f"'{event_type}' is in the GA union but GA documents '{LEGACY_GA_ALIASES[event_type]}' instead"
-    return None
+_alias_note = fastpath.alias_note
 
 
 _TYPE_FACTS: dict[str, tuple[Direction, str | None]] = {

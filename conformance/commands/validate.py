@@ -47,7 +47,7 @@ def dialect_names() -> tuple[str, ...]:
     dialects imports every model)."""
     from .. import fastpath
 
-    if fastpath.tables("ga") is not None and fastpath.ga_notes() is not None:
+    if fastpath.ga_notes() is not None:
         from .._derived import DIALECTS
 
         return DIALECTS  # type: ignore[no-any-return]
