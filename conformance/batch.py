@@ -26,12 +26,22 @@ holds the single-event fast path to.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from . import fastpath
-from .verdict import Direction, Verdict, judge, proved_verdict
+
+if TYPE_CHECKING:
+    from .verdict import Direction, Verdict
+
+try:  # the per-event loop in C (conformance/_cbatch.c), built where a compiler was at hand
+    from . import _cbatch
+except ImportError:  # pragma: no cover - an install without it: the Python loop below
+    _cbatch = None  # type: ignore[assignment]
+if os.environ.get("CONFORMANCE_PURE_PYTHON"):  # the Python loop on purpose (tests, comparisons)
+    _cbatch = None  # type: ignore[assignment]
 
 #: Texts decoded per run: a run whose colons do not add up is proved text by text.
 RUN = 1024
@@ -45,19 +55,44 @@ _ESCAPED_COLONS = (b"\\u003a", b"\\u003A")
 Proofs = list["fastpath.Proof | None"]
 
 
-def prove_batch(texts: Sequence[bytes | str], direction: str = "auto", dialect: str = "ga") -> Proofs:
+def prove_batch(texts: Sequence[bytes | str], direction: str = "auto", dialect: str = "ga", *, in_c: bool | None = None) -> Proofs:
     """The fast path's proof for each text (what :func:`conformance.fastpath.valid_type` gives),
-    or ``None`` where the text is not proved valid, which says nothing either way."""
+    or ``None`` where the text is not proved valid, which says nothing either way. ``in_c``:
+    whether to run the loop in C (default: where it was built); the proofs are the same."""
     if texts and all(map(bytes.__instancecheck__, texts)):
-        return _Prover(direction, dialect).prove(texts)  # type: ignore[arg-type]
+        return _Prover(direction, dialect).prove(texts, in_c=in_c)  # type: ignore[arg-type]
     return [_single(text, direction, dialect) for text in texts]
 
 
-def prove_lines(data: bytes, direction: str = "auto", dialect: str = "ga") -> tuple[list[bytes], Proofs]:
+def prove_lines(data: bytes, direction: str = "auto", dialect: str = "ga", *, in_c: bool | None = None) -> tuple[list[bytes], Proofs]:
     """The lines of a JSON Lines buffer (split at ``\\n``; blank ones and a last empty one
     included, never proved) and the proof for each."""
     lines = data.split(b"\n")
-    return lines, _Prover(direction, dialect).prove(lines, data)
+    return lines, _Prover(direction, dialect).prove(lines, data, in_c=in_c)
+
+
+def in_c() -> bool:
+    """Whether the C loop (``conformance/_cbatch.c``) is built and in use."""
+    return _cbatch is not None
+
+
+#: Struct type -> what the C loop knows of it (a ``_cbatch.Shape``, or ``None``: not an event
+#: struct it can prove), made when the loop first meets the type.
+C_SHAPES: dict[type, Any] = {}
+
+
+def c_shape(struct: type) -> Any:
+    """What the C loop needs to know of a derived event struct: its event type, the member names
+    it holds at the top (the model's, and those it learned), each learned member's proof, the
+    check left to run in Python (:func:`conformance.fastpath.proof_of`, for the structs that carry
+    one) and its one base64 member (for the in-place route)."""
+    shape = fastpath._SHAPES.get(struct)
+    if shape is None or shape.event_type is None or _cbatch is None:
+        return None
+    learned = tuple(name.encode() for _, name, _ in shape.learned)
+    proofs = (shape.held_proof(),) if len(shape.learned) == 1 else tuple((shape.event_type, ((name, kind),)) for _, name, kind in shape.learned)
+    return _cbatch.Shape(shape.event_type, tuple(name.encode() for name in shape.members), learned, proofs,
+                         fastpath.proof_of if shape.checker is not None else None, shape.base64_only)
 
 
 def _single(text: bytes | str, direction: str, dialect: str) -> fastpath.Proof | None:
@@ -72,11 +107,13 @@ class _Prover:
         self.direction, self.dialect = direction, dialect
         self.table = fastpath.tables(dialect)
 
-    def prove(self, texts: list[bytes] | Sequence[bytes], joined: bytes | None = None) -> Proofs:
+    def prove(self, texts: list[bytes] | Sequence[bytes], joined: bytes | None = None, in_c: bool | None = None) -> Proofs:
         """The proofs of ``texts``; ``joined``, when given, is them joined with one byte between
         each (counted in place, without a copy)."""
         if self.table is None or self.table.decoders.get(self.direction) is None:
             return [None] * len(texts)
+        if _cbatch is not None and in_c is not False:
+            return self._in_c(texts if type(texts) is list else list(texts))
         lengths = list(map(len, texts))
         if max(lengths, default=0) < fastpath.LONG:
             return self._short(texts, joined)
@@ -84,6 +121,22 @@ class _Prover:
         proofs: Proofs = self._short([text for text, length in zip(texts, lengths) if length < fastpath.LONG])
         for index, proof in zip(long_at, self._long([texts[index] for index in long_at])):
             proofs.insert(index, proof)  # ascending: each lands where its text is
+        return proofs
+
+    def _in_c(self, texts: list[bytes]) -> Proofs:
+        """The loop in C: it proves texts up to the first it cannot, which the single-event path
+        judges here (and may teach the structs a member); then on from the next."""
+        decoders, direction, dialect = self.table.decoders, self.direction, self.dialect  # type: ignore[union-attr]
+        prove, shapes, long_at = _cbatch.prove_texts, C_SHAPES, fastpath.LONG
+        proofs: Proofs = []
+        start, end = 0, len(texts)
+        while start < end:
+            proved, stop = prove(decoders[direction].decode, shapes, c_shape, long_at, texts, start)  # the decoder fetched anew: it may have learned
+            proofs += proved
+            if stop < end:
+                proofs.append(_single(texts[stop], direction, dialect))
+                stop += 1
+            start = stop
         return proofs
 
     def _short(self, texts: Sequence[bytes], joined: bytes | None = None) -> Proofs:
@@ -169,12 +222,14 @@ def _struct_colons(decoded: Any) -> int:
     return fastpath.msgspec.json.encode(decoded).count(_COLON)  # type: ignore[no-any-return]
 
 
-class Judged(Sequence[Verdict]):
+class Judged(Sequence["Verdict"]):
     """The verdicts on a batch of texts, in order: item ``i`` is what :func:`conformance.judge`
     gives text ``i``. The verdicts of texts the batch path did not prove are made at once; those of
     proved texts when first asked for (most callers want :attr:`counts` or :attr:`kinds` alone)."""
 
     def __init__(self, texts: Sequence[bytes | str], proofs: Proofs, direction: Direction | Literal["auto"], dialect: str | None) -> None:
+        from .verdict import judge  # here: proving needs no pydantic model, judging may
+
         self.texts, self.proofs, self.direction, self.dialect = texts, proofs, direction, dialect
         #: The verdicts of the texts not proved (invalid ones, and what the batch path leaves alone).
         self._judged: dict[int, Verdict] = {index: judge(texts[index], direction, dialect) for index in _unproved(proofs)}
@@ -210,6 +265,8 @@ class Judged(Sequence[Verdict]):
             index += len(self)
         found = self._judged.get(index) or self._proved.get(index)
         if found is None:
+            from .verdict import proved_verdict
+
             found = self._proved[index] = proved_verdict(self.proofs[index], self.texts[index], self.direction, self.dialect)  # type: ignore[arg-type]
         return found
 
@@ -228,6 +285,7 @@ def _unproved(proofs: Proofs) -> Iterator[int]:
         yield index
 
 
-def judge_batch(texts: Sequence[bytes | str], direction: Direction | Literal["auto"] = "auto", dialect: str | None = None) -> Judged:
+def judge_batch(texts: Sequence[bytes | str], direction: Direction | Literal["auto"] = "auto", dialect: str | None = None, *,
+                in_c: bool | None = None) -> Judged:
     """Judge every text at once: what :func:`conformance.judge` gives each, in order."""
-    return Judged(texts, prove_batch(texts, direction, dialect or "ga"), direction, dialect)
+    return Judged(texts, prove_batch(texts, direction, dialect or "ga", in_c=in_c), direction, dialect)

@@ -13,21 +13,25 @@ The output is exactly what judging the payloads one by one gives (``tests/test_c
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from functools import partial
 from itertools import repeat
-from typing import Any, BinaryIO, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, TextIO, TypeVar
 
 from . import batch, fastpath, outfile, payloads
 from .jsonpath import ROOT
 from .lines import MAX_LINE_BYTES, TooLong
-from .verdict import FieldError, Verdict, judge, proved_verdict
+
+if TYPE_CHECKING:  # the verdict module imports the pydantic models: only an event that needs them does
+    from concurrent.futures import Future
+
+    from .verdict import Verdict
 
 #: The size of the pieces a ``.jsonl`` file is read and judged in.
 PIECE = 4 << 20
@@ -53,8 +57,9 @@ class Judged:
     """What judging a piece gave: its output text, its verdicts counted, and how many events."""
 
     piece: Piece
-    #: The output, or where a worker wrote it (``validate --jobs N --output FILE``).
-    text: str | outfile.Segment
+    #: The output (``bytes``, UTF-8, from the C loop over JSON Lines), or where a worker wrote it
+    #: (``validate --jobs N --output FILE``).
+    text: str | bytes | outfile.Segment
     counts: Counter[str]
     events: int
 
@@ -135,6 +140,7 @@ class Writer:
         self.json = fmt == "json"
         self.dialect = dialect
         self._templates: dict[str, dict[fastpath.Proof, str]] = {}
+        self._encoded: dict[str, dict[fastpath.Proof, bytes]] = {}
 
     def verdict(self, path: str, line: int | None, verdict: Verdict) -> str:
         if self.json:
@@ -164,23 +170,55 @@ class Writer:
         proofs met so far (:meth:`template` adds one)."""
         return self._templates.setdefault(direction, {})
 
+    def encoded(self, direction: str) -> dict[fastpath.Proof, bytes]:
+        """Proof -> its template in UTF-8, for the C loop (:meth:`template` adds one)."""
+        return self._encoded.setdefault(direction, {})
+
     def template(self, proof: fastpath.Proof, direction: str) -> str:
         """What follows the location in the record of an event with this proof."""
         templates = self.templates(direction)
         found = templates.get(proof)
         if found is None:
-            verdict = judge_proof(proof, direction, self.dialect)
+            verdict = _proved(proof) if self.dialect is None and fastpath.ga_notes() is not None else judge_proof(proof, direction, self.dialect)
             text = self.verdict("", 0, verdict)
             # json: '{"path": "", "line": 0' + the rest; text: ':0' + the rest.
             found = text[len('{"path": "", "line": 0'):] if self.json else text[len(":0"):]
             if len(templates) < 4096:  # bounded: a stream of ever new unknown members must not grow it
                 templates[proof] = found
+                self.encoded(direction)[proof] = found.encode("utf-8")
         return found
 
 
 def judge_proof(proof: fastpath.Proof, direction: str, dialect: str | None) -> Verdict:
     """The verdict ``judge`` gives an event the fast path proves (for the templates)."""
+    from .verdict import proved_verdict
+
     return proved_verdict(proof, b"", direction, dialect)  # type: ignore[arg-type]
+
+
+class _Unknown(NamedTuple):
+    path: str
+    type: str
+
+
+class _Proved(NamedTuple):
+    """What :meth:`Writer.verdict` reads of the verdict on a GA event the fast path proves, made
+    without the verdict module (which imports the models): the same as :func:`judge_proof`'s
+    (tests/test_cli_jobs.py compares the output with judging one by one)."""
+
+    type: str
+    unknown_fields: tuple[_Unknown, ...]
+    note: str | None
+    verdict: str = "valid"
+    errors: tuple[()] = ()
+    dialect: None = None
+
+
+def _proved(proof: fastpath.Proof) -> Any:
+    from .jsonpath import child
+
+    event_type, names = (proof, ()) if type(proof) is str else proof
+    return _Proved(event_type, tuple(_Unknown(child(ROOT, name), kind) for name, kind in names), fastpath.ga_notes().get(event_type))  # type: ignore[union-attr, arg-type]
 
 
 def _next_none(items: list[Any], start: int) -> int:
@@ -194,6 +232,8 @@ def _next_none(items: list[Any], start: int) -> int:
 def judge_safely(payload: payloads.Payload, direction: str, dialect: str | None = None) -> Verdict:
     """The verdict on one payload; an unreadable file or a validator bug is a verdict too, so that
     no other event loses its own."""
+    from .verdict import FieldError, Verdict, judge
+
     if payload.unreadable:
         return Verdict("not-json", errors=(FieldError(ROOT, "a JSON document", payload.unreadable),), dialect=dialect)
     if direction == "auto" and payload.direction:
@@ -220,6 +260,8 @@ def judge_piece(piece: Piece, direction: str, fmt: str, dialect: str | None, max
     if piece.too_long:
         verdict = judge_safely(payloads.too_long(piece.path, piece.first_line, TooLong(piece.too_long, max_line)), direction, dialect)
         return Judged(piece, writer.verdict(path, piece.first_line, verdict), Counter({verdict.verdict: 1}), 1)
+    records: list[bytes] = []  # records, or runs of them joined by the separator (the C loop's)
+    events = 0
     try:
         with piece.path.open("rb") as stream:
             stream.seek(piece.start)
@@ -231,16 +273,78 @@ def judge_piece(piece: Piece, direction: str, fmt: str, dialect: str | None, max
                 if isinstance(data, TooLong):
                     verdict = judge_safely(payloads.too_long(piece.path, first, data), direction, dialect)
                     counts[verdict.verdict] += 1
-                    out.append(writer.verdict(path, first, verdict))
+                    records.append(writer.verdict(path, first, verdict).encode("utf-8"))
+                    events += 1
+                elif batch.in_c() and (table := fastpath.tables(dialect or "ga")) is not None and table.decoders.get(direction) is not None:
+                    events += _render_lines(piece.path, first, data, direction, writer, max_line, counts, records, table)
                 else:
+                    done = len(out)
                     _judge_lines(piece.path, first, data, direction, writer, max_line, counts, out)
+                    records.extend(record.encode("utf-8") for record in out[done:])
+                    events += len(out) - done
     except OSError as error:
         payload = payloads.Payload(piece.path, None, b"", unreadable=f"cannot read the file: {error.strerror or error}")
         verdict = judge_safely(payload, direction, dialect)
         return Judged(piece, _joined([writer.verdict(path, None, verdict)], writer.json), Counter({verdict.verdict: 1}), 1)
-    if piece.only and not out:
+    if piece.only and not events:
         return empty_file(piece, direction, fmt, dialect)
-    return Judged(piece, _joined(out, writer.json), counts, len(out))
+    return Judged(piece, (_SEPARATOR if writer.json else b"").join(records), counts, events)
+
+
+_SEPARATOR = b",\n  "
+
+
+def _render_lines(file: Path, first: int, data: bytes, direction: str, writer: Writer, max_line: int, counts: Counter[str],
+                  records: list[bytes], table: Any) -> int:
+    """Judge the lines of ``data`` (line ``first`` onwards) with the loop in C: it proves lines and
+    writes their records from the templates up to a line it does not prove, which is judged here
+    (or a proof with no template yet, made here), then goes on from the next. Appends the records
+    (runs of them joined by the separator) to ``records``; returns how many events."""
+    dialect, json_out, path = writer.dialect, writer.json, str(file)
+    shown = json.dumps(path, ensure_ascii=False) if json_out else path
+    prefix = (f'{{"path": {shown}, "line": ' if json_out else f"{shown}:").encode("utf-8")
+    separator = _SEPARATOR if json_out else b""
+    templates = writer.encoded(direction)
+    render, shapes, shape_of, long_at = batch._cbatch.render_lines, batch.C_SHAPES, batch.c_shape, fastpath.LONG
+    decoders = table.decoders
+    position, line, end = 0, first, len(data)
+    valid = events = 0
+    while True:
+        run, proved, position, line, proof = render(decoders[direction].decode, shapes, shape_of, long_at, data, position, line,
+                                                    prefix, separator, templates, max_line)  # the decoder fetched anew: it may have learned
+        if proved:
+            records.append(run)
+            valid += proved
+        if position >= end:
+            break
+        newline = data.find(b"\n", position)
+        stop = end if newline < 0 else newline
+        if proof is not None:  # proved, of a kind with no template yet
+            records.append(prefix + str(line).encode() + writer.template(proof, direction).encode("utf-8"))
+            valid += 1
+        else:
+            text = data[position:stop]
+            if len(text) > max_line:
+                payload: payloads.Payload | None = payloads.too_long(file, line, TooLong(len(text), max_line))
+            else:
+                if newline >= 0:
+                    text += b"\n"  # the line as payloads reads it, so that every message is the same
+                payload = payloads.transcript_payload(file, line, text)  # a transcript's frame or header, or the line
+            if payload is not None:
+                proof = _proof(payload, direction) if dialect is None else None
+                if proof is not None:  # what judge finds first, without the models (a member to learn, say)
+                    records.append(prefix + str(line).encode() + writer.template(proof, direction).encode("utf-8"))
+                    valid += 1
+                    templates = writer.encoded(direction)
+                else:
+                    verdict = judge_safely(payload, direction, dialect)
+                    counts[verdict.verdict] += 1
+                    records.append(writer.verdict(path, line, verdict).encode("utf-8"))
+                    events += 1
+        position, line = stop + 1, line + 1
+    if valid:
+        counts["valid"] += valid
+    return events + valid
 
 
 def _judge_lines(file: Path, first: int, data: bytes, direction: str, writer: Writer, max_line: int, counts: Counter[str], out: list[str]) -> None:
@@ -284,6 +388,17 @@ def _judge_lines(file: Path, first: int, data: bytes, direction: str, writer: Wr
         out.append(writer.verdict(path, first + stop, verdict))
     if valid:
         counts["valid"] += valid
+
+
+def _proof(payload: payloads.Payload, direction: str) -> fastpath.Proof | None:
+    """The fast path's proof of a payload, as ``judge`` (no dialect) tries it first; ``None``
+    (judge_safely decides) when there is none or trying raises."""
+    if payload.unreadable or payload.direction:
+        return None
+    try:
+        return fastpath.valid_type(payload.data, direction)
+    except Exception:  # noqa: BLE001 - judge_safely meets the same and says so
+        return None
 
 
 def _chunks(stream: BinaryIO, size: int, max_line: int) -> Iterator[tuple[int, bytes | TooLong]]:
@@ -355,12 +470,37 @@ def validate(files: Iterable[Path], out: TextIO | outfile.Output, *, direction: 
             if isinstance(judged.text, outfile.Segment):
                 out.splice(judged.text)  # type: ignore[union-attr]
             else:
-                out.write(judged.text)
+                _write(out, judged.text)
             written += judged.events
         counts.update(judged.counts)
     if json_out:
         out.write("\n]\n")
     return counts
+
+
+def _write(out: TextIO | outfile.Output, text: str | bytes) -> None:
+    """Write a piece's output: bytes (UTF-8) straight to a UTF-8 stream's buffer, past its text
+    layer (byte for byte what writing the text gives), else as text."""
+    if type(text) is str:
+        out.write(text)  # type: ignore[arg-type]
+    elif isinstance(out, outfile.Output):
+        out.write_bytes(text)  # type: ignore[arg-type]
+    elif _utf8_buffer(out) is not None:
+        out.flush()
+        _utf8_buffer(out).write(text)  # type: ignore[union-attr]
+    else:
+        out.write(text.decode("utf-8"))  # type: ignore[union-attr]
+
+
+def _utf8_buffer(out: Any) -> Any:
+    """The binary buffer under a text stream that writes UTF-8 as it is, or ``None``."""
+    buffer, encoding = getattr(out, "buffer", None), getattr(out, "encoding", None)
+    if buffer is None or not encoding or getattr(out, "errors", "strict") not in ("strict", "surrogateescape", "replace", "backslashreplace"):
+        return None
+    try:
+        return buffer if codecs.lookup(encoding).name == "utf-8" else None
+    except LookupError:
+        return None
 
 
 _WRITERS: dict[tuple[str, str | None], Writer] = {}
@@ -389,6 +529,8 @@ def in_order(work: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterator[
     if jobs <= 1:
         yield from map(work, items)
         return
+    from concurrent.futures import ProcessPoolExecutor
+
     window = 3 * jobs
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         pending: deque[Future[R]] = deque()

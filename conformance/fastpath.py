@@ -47,7 +47,6 @@ except ImportError:  # pragma: no cover - a dependency; without it every event t
 
 from . import decoding
 from .jsonpath import json_type
-from .protocol.base import check_base64
 
 #: Texts at least this long take the dict route (``from_json`` + ``msgspec.convert``).
 LONG = 2048
@@ -202,6 +201,8 @@ class _Derivation:
         self.omissions = 0
         self._partial: set[Any] = set()
         self._structs: dict[tuple[type, str | None, str | None, bool], Any] = {}
+        #: The structs made, each after those it holds (what :func:`generated_source` writes out).
+        self.created: list[type] = []
 
     def event(self, model: type, learned: tuple[tuple[str, str], ...] = ()) -> type | None:
         """The tagged struct of a top-level event model, or ``None`` if it cannot be mirrored;
@@ -275,12 +276,14 @@ class _Derivation:
             inner_type = self._type(schema["schema"], checks=inner_checks)
             if inner_checks or not _is_scalar(schema["schema"]):
                 raise _Unsupported("an after-validator on other than a plain scalar")
+            from .protocol.base import check_base64
+
             if function["function"] is check_base64 and inner_type is str:
                 # msgspec checks base64 while it decodes, accepting exactly what check_base64
                 # accepts (tests/test_base64_equivalence.py): no check left to run in Python.
                 checks.append(("base64", None))
                 return bytes
-            checks.append(("value", function["function"]))
+            checks.append(("value", _portable(function["function"])))
             return inner_type
         if kind == "union":
             return self._union([choice[0] if isinstance(choice, tuple) else choice for choice in schema["choices"]], checks)
@@ -340,21 +343,7 @@ class _Derivation:
                 continue  # a member left out: the dispatch refuses its tag, and pydantic judges it
         if not targets:
             raise _Unsupported("a tagged union of nothing the derivation mirrors")
-
-        def dispatch(value: Any) -> None:
-            tag = value.get(field) if type(value) is dict else None
-            target = targets.get(tag) if type(tag) is str else None
-            if target is None:
-                raise ValueError(f"no model for {field}={tag!r}")
-            if isinstance(target, type):
-                checker = _SHAPES[target].checker
-                converted = msgspec.convert(value, target)
-                if checker is not None:
-                    checker(converted)
-            else:
-                target(value)
-
-        return dispatch
+        return _dispatch(field, targets)
 
     def _resolve(self, schema: Mapping[str, Any]) -> Mapping[str, Any]:
         """The schema a reference stands for."""
@@ -453,13 +442,81 @@ class _Derivation:
         options: dict[str, Any] = {"forbid_unknown_fields": not top, "kw_only": True, "rename": rename or None}
         if tag_field is not None:
             options.update(tag_field=tag_field, tag=tag_value)
-        struct = msgspec.defstruct(f"{cls.__name__}Struct", definitions, **options)
         base64_only = decoded_base64[0] if len(decoded_base64) == 1 and not checks and not walked else None
-        _SHAPES[struct] = _Shape(_checker(checks, walked), _counter(required, optional, nested), flat, base64_only, frozenset(fields), tuple(held))
+        plain = definitions[: len(definitions) - len(held)]
+        struct = _struct(f"{cls.__name__}Struct", plain, options, checks=checks, walked=walked, required=required, optional=optional,
+                         nested=nested, flat=flat, base64_only=base64_only, members=tuple(fields), learned=tuple(held))
+        if not held:
+            self.created.append(struct)
         self._structs[key] = struct
         if self.omissions > omissions:
             self._partial.add(key)
         return struct
+
+
+#: Struct -> how it was made: (name, definitions without learned members, defstruct options, the
+#: arguments of its shape), so that it can be made again with learned members, or written out.
+_SPECS: dict[type, tuple[str, list[tuple[Any, ...]], dict[str, Any], dict[str, Any]]] = {}
+
+
+def _struct(name: str, definitions: list[tuple[Any, ...]], options: dict[str, Any], *, checks: list[tuple[str, Any, bool]], walked: list[str],
+            required: int, optional: list[str], nested: list[str], flat: bool, base64_only: str | None, members: tuple[str, ...],
+            learned: tuple[tuple[str, str, str], ...] = ()) -> Any:
+    """A derived struct and its :class:`_Shape`, from what the derivation found (or what
+    ``conformance/_derived.py`` says it found), with ``learned`` members (attribute, name, JSON
+    type) added at the end."""
+    held = [(attribute, Union[_LEARNABLE[kind], UnsetType], UNSET) for attribute, _, kind in learned]
+    rename = dict(options.get("rename") or {})
+    rename.update((attribute, name) for attribute, name, _ in learned)
+    struct = msgspec.defstruct(name, [*definitions, *held], **{**options, "rename": rename or None})
+    _SHAPES[struct] = _Shape(_checker(checks, walked), _counter(required, optional, nested), flat, base64_only, frozenset(members), learned)
+    _SPECS[struct] = (name, definitions, options, {"checks": checks, "walked": walked, "required": required, "optional": optional,
+                                                   "nested": nested, "flat": flat, "base64_only": base64_only, "members": members})
+    return struct
+
+
+def _within(minimum: float, maximum: float) -> Callable[[Any], Any]:
+    """The models' ``bounded_number`` check: a number within ``[minimum, maximum]``, else refused."""
+
+    def check(value: Any) -> Any:
+        if not minimum <= value <= maximum:
+            raise ValueError(f"outside [{minimum}, {maximum}]")
+        return value
+
+    check.spec = ("_within", minimum, maximum)  # type: ignore[attr-defined]
+    return check
+
+
+def _portable(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """An after-validator of the models as a check that can be written out: ``bounded_number``'s
+    as :func:`_within`; any other stays itself (and a struct that runs it cannot be generated)."""
+    if getattr(function, "__qualname__", "") == "bounded_number.<locals>.check" and function.__closure__:
+        bound = dict(zip(function.__code__.co_freevars, (cell.cell_contents for cell in function.__closure__)))
+        if set(bound) == {"minimum", "maximum"}:
+            return _within(bound["minimum"], bound["maximum"])
+    return function
+
+
+def _dispatch(field: str, targets: Mapping[str, Any]) -> Callable[[Any], None]:
+    """A check that picks the model of a decoded object by its tag ``field``, through nested
+    tagged unions (``targets``: tag -> an untagged struct, or another dispatch), converts the
+    object into that struct and runs its checks; it raises what the models would refuse."""
+
+    def dispatch(value: Any) -> None:
+        tag = value.get(field) if type(value) is dict else None
+        target = targets.get(tag) if type(tag) is str else None
+        if target is None:
+            raise ValueError(f"no model for {field}={tag!r}")
+        if isinstance(target, type):
+            checker = _SHAPES[target].checker
+            converted = msgspec.convert(value, target)
+            if checker is not None:
+                checker(converted)
+        else:
+            target(value)
+
+    dispatch.spec = ("_dispatch", field, dict(targets))  # type: ignore[attr-defined]
+    return dispatch
 
 
 def _constrained(base: Any, schema: Mapping[str, Any], allowed: set[str], floor: Mapping[str, float] | None = None,
@@ -557,31 +614,44 @@ def _json_kind(schema: Mapping[str, Any]) -> str | None:
 class _Tables:
     """The derived structs of one set of event models, and the decoders over them."""
 
-    def __init__(self, models: Mapping[str, Mapping[str, type]]) -> None:
-        self._derivation = _Derivation()
-        self.models = {name: model for by_type in models.values() for name, model in by_type.items()}
+    def __init__(self, structs: Mapping[str, Mapping[str, Any]], partial: set[str], created: list[type] = (), written: bool = False) -> None:  # type: ignore[assignment]
+        #: Whether these are the written-out structs of ``conformance/_derived.py``.
+        self.written = written
         #: Event types whose struct leaves some of what the models accept to pydantic.
-        self.partial: set[str] = set()
-        self.structs: dict[str, dict[str, Any]] = {}
-        for direction, by_type in models.items():
-            found = {}
-            for event_type, model in by_type.items():
-                omissions = self._derivation.omissions
-                struct = self._derivation.event(model)
-                if struct is None or self._derivation.omissions > omissions:
-                    self.partial.add(event_type)
-                if struct is not None:
-                    found[event_type] = struct
-                    _SHAPES[struct].event_type, _SHAPES[struct].owner = event_type, self
-            self.structs[direction] = found
-        self.structs["auto"] = {name: struct for direction in models for name, struct in self.structs[direction].items()}
+        self.partial = set(partial)
+        #: Every struct made for these models, each after those it holds.
+        self.created = list(created)
+        self.structs: dict[str, dict[str, Any]] = {direction: dict(found) for direction, found in structs.items()}
+        for found in self.structs.values():
+            for event_type, struct in found.items():
+                _SHAPES[struct].event_type, _SHAPES[struct].owner = event_type, self
+        self.structs["auto"] = {name: struct for direction in structs for name, struct in self.structs[direction].items()}
         self.decoders: dict[str, Any] = {}
         self._build_decoders()
         #: The decoders before anything was learned: for an event whose unknown member is not of
         #: the type learned (``"obfuscation": 7``), which the learned struct refuses.
         self.unlearned = dict(self.decoders)
-        #: The structs before anything was learned, for the same reason (the dict routes).
-        self.unlearned_structs = {direction: dict(structs) for direction, structs in self.structs.items()}
+        #: The structs before anything was learned, for the same reason (the dict routes), and to
+        #: learn from (:meth:`learn`).
+        self.unlearned_structs = {direction: dict(found) for direction, found in self.structs.items()}
+
+    @classmethod
+    def derived(cls, models: Mapping[str, Mapping[str, type]]) -> _Tables:
+        """The structs derived from the models' core schemas."""
+        derivation = _Derivation()
+        partial: set[str] = set()
+        structs: dict[str, dict[str, Any]] = {}
+        for direction, by_type in models.items():
+            found = {}
+            for event_type, model in by_type.items():
+                omissions = derivation.omissions
+                struct = derivation.event(model)
+                if struct is None or derivation.omissions > omissions:
+                    partial.add(event_type)
+                if struct is not None:
+                    found[event_type] = struct
+            structs[direction] = found
+        return cls(structs, partial, derivation.created)
 
     def convert(self, value: dict, direction: str) -> Any:
         """A decoded event as its type's struct, learned or, when a learned member has another
@@ -610,15 +680,19 @@ class _Tables:
         """Let the event type's struct hold the unknown members an event of it had (string,
         integer or boolean ones at the top), so that the next events like it, which real
         servers send by the thousand (``obfuscation`` on every delta), are proved in one decode
-        and still have them reported. What is proved does not change: only how fast."""
+        and still have them reported. What is proved does not change: only how fast. The new
+        struct is the unlearned one made again with the members added (no model needed)."""
         event_type = shape.event_type
         have = tuple((name, kind) for _, name, kind in shape.learned)
         new = tuple((name, kind) for name, kind in unknown if kind in _LEARNABLE and name not in shape.learned_names)
         if not new or event_type is None or len(have) >= LEARN_AT_MOST:
             return
-        struct = self._derivation.event(self.models[event_type], (have + new)[:LEARN_AT_MOST])
-        if struct is None:
+        base = self.unlearned_structs["auto"].get(event_type)
+        if base is None or base not in _SPECS:
             return
+        name, definitions, options, made = _SPECS[base]
+        learned = tuple((f"learned_{index}", member, kind) for index, (member, kind) in enumerate((have + new)[:LEARN_AT_MOST]))
+        struct = _struct(name, definitions, options, **made, learned=learned)
         _SHAPES[struct].event_type, _SHAPES[struct].owner = event_type, self
         for structs in self.structs.values():
             if event_type in structs:
@@ -630,22 +704,188 @@ _TABLES: dict[str, _Tables | None] = {}
 
 
 def tables(dialect: str = "ga") -> _Tables | None:
-    """The derived structs of a dialect's models (``None`` without msgspec)."""
+    """The derived structs of a dialect's models (``None`` without msgspec). GA's come from
+    ``conformance/_derived.py``, written out from the models by :func:`generate`, while it was
+    written from the models as they are (so that proving needs no pydantic model at all);
+    otherwise, and for the other dialects, they are derived from the models."""
     if msgspec is None:
         return None
     found = _TABLES.get(dialect)
     if found is None:
         if dialect == "ga":
-            from .protocol import CLIENT_EVENT_MODELS, SERVER_EVENT_MODELS
+            found = _generated()
+            if found is None:
+                from .protocol import CLIENT_EVENT_MODELS, SERVER_EVENT_MODELS
 
-            models: Mapping[str, Mapping[str, type]] = {"client": CLIENT_EVENT_MODELS, "server": SERVER_EVENT_MODELS}
+                found = _Tables.derived({"client": CLIENT_EVENT_MODELS, "server": SERVER_EVENT_MODELS})
         else:
             from .protocol import dialects
 
             profile = dialects.get(dialect)
-            models = {"client": profile.client, "server": profile.server}
-        found = _TABLES[dialect] = _Tables(models)
+            found = _Tables.derived({"client": profile.client, "server": profile.server})
+        _TABLES[dialect] = found
     return found
+
+
+# --- GA's structs written out: conformance/_derived.py ---------------------------------------------
+#
+# ``python -m conformance.fastpath`` writes the module; tests/test_fast_path_differential.py checks
+# that writing it again gives the same file. It carries a digest of the sources it was written
+# from (the models and this module): where they differ (a model edited and the module not written
+# again), the structs are derived from the models instead, so a stale module is never used.
+
+_DERIVED = "_derived.py"
+
+
+def source_digest() -> str:
+    """A digest of what GA's derived structs depend on: the GA models' sources and this module."""
+    import hashlib
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in [*sorted((here / "protocol").glob("*.py")), here / "fastpath.py"]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes().replace(b"\r\n", b"\n") + b"\0")
+    return digest.hexdigest()
+
+
+_WRITTEN: list[_Tables] = []
+
+
+def _generated() -> _Tables | None:
+    """GA's tables from ``conformance/_derived.py``, when it was written from these sources."""
+    if _WRITTEN:
+        return _WRITTEN[0]
+    try:
+        from . import _derived
+    except ImportError:
+        return None
+    if getattr(_derived, "DIGEST", None) != source_digest():
+        return None
+    _WRITTEN.append(_derived.build(_struct, _within, _dispatch, _Tables))
+    return _WRITTEN[0]
+
+
+def alias_note(event_type: str) -> str | None:
+    """The note a valid GA event of a legacy alias type carries (the verdict's)."""
+    from .protocol.names import LEGACY_GA_ALIASES
+
+    if event_type in LEGACY_GA_ALIASES:
+        return f"'{event_type}' is in the GA union but GA documents '{LEGACY_GA_ALIASES[event_type]}' instead"
+    return None
+
+
+def ga_notes() -> Mapping[str, str] | None:
+    """The note a valid GA event of each type carries, from ``conformance/_derived.py`` while GA's
+    tables come from it (so the verdict of a proved event is known without the models)."""
+    table = _TABLES.get("ga") or tables("ga")
+    if table is None or not table.written:
+        return None
+    from ._derived import NOTES
+
+    return NOTES  # type: ignore[no-any-return]
+
+
+def generate(table: _Tables | None = None) -> str:
+    """The source of ``conformance/_derived.py``: GA's structs derived from the models (or those
+    of ``table``), their shapes, the tables over them, the notes the verdicts of proved events
+    carry, and the dialects' names, for a validator that needs no pydantic model until an event does."""
+    from .protocol import CLIENT_EVENT_MODELS, SERVER_EVENT_MODELS
+    from .protocol.dialects import NAMES
+
+    _alias_note = alias_note
+    models = {"client": CLIENT_EVENT_MODELS, "server": SERVER_EVENT_MODELS}
+    if table is None:
+        table = _Tables.derived(models)
+    names = {struct: f"S{index}" for index, struct in enumerate(table.created)}
+    lines = [
+        '"""GA\'s derived msgspec structs (:mod:`conformance.fastpath`), written out from the reference models by',
+        "``python -m conformance.fastpath``, so that proving an event valid needs no pydantic model. Do not edit: write it",
+        "again (tests/test_fast_path_differential.py checks that doing so gives this file). While DIGEST is not the digest of",
+        'the sources it was written from, the structs are derived from the models instead."""',
+        "",
+        "# ruff: noqa: E501",
+        "from typing import Any, Literal, Union  # noqa: F401",
+        "",
+        "from typing import Annotated",
+        "",
+        "from msgspec import UNSET, Meta, UnsetType",
+        "",
+        f"DIGEST = {source_digest()!r}",
+        f"DIALECTS = {tuple(NAMES)!r}",
+        "#: The note a valid event of each type carries (``judge``'s, for the templates of proved events).",
+        "NOTES = {",
+        *(f"    {name!r}: {note!r}," for name in sorted({*CLIENT_EVENT_MODELS, *SERVER_EVENT_MODELS}) if (note := _alias_note(name)) is not None),
+        "}",
+        "",
+        "",
+        "def build(_struct: Any, _within: Any, _dispatch: Any, _Tables: Any) -> Any:",
+        '    """GA\'s tables, made with fastpath\'s own makers (this module imports nothing of the package)."""',
+    ]
+    for struct in table.created:
+        name, definitions, options, made = _SPECS[struct]
+        fields = ", ".join("(" + ", ".join([repr(item[0]), _written(item[1], names), *(["UNSET"] if len(item) > 2 else [])]) + ")" for item in definitions)
+        option_text = ", ".join(f"{key!r}: {value!r}" for key, value in options.items())
+        checks = ", ".join(f"({attribute!r}, {_written_check(check, names)}, {each!r})" for attribute, check, each in made["checks"])
+        lines.append(f"    {names[struct]} = _struct({name!r}, [{fields}], {{{option_text}}}, checks=[{checks}], walked={made['walked']!r}, "
+                     f"required={made['required']!r}, optional={made['optional']!r}, nested={made['nested']!r}, flat={made['flat']!r}, "
+                     f"base64_only={made['base64_only']!r}, members={made['members']!r})")
+    lines.append("    return _Tables({")
+    for direction in models:
+        lines.append(f"        {direction!r}: {{")
+        lines.extend(f"            {event_type!r}: {names[struct]}," for event_type, struct in table.unlearned_structs[direction].items())
+        lines.append("        },")
+    lines.append(f"    }}, {sorted(table.partial)!r}, [{', '.join(names[struct] for struct in table.created)}], written=True)")
+    return "\n".join(lines) + "\n"
+
+
+def _written(annotation: Any, names: Mapping[type, str]) -> str:
+    """Python source for a derived annotation."""
+    import typing
+
+    if annotation is type(None) or annotation is None:
+        return "None"
+    if annotation in names:
+        return names[annotation]
+    if annotation in (str, int, float, bool, bytes):
+        return annotation.__name__
+    if annotation is Any:
+        return "Any"
+    if annotation is UnsetType:
+        return "UnsetType"
+    origin, arguments = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is Literal:
+        return f"Literal[{', '.join(map(repr, arguments))}]"
+    if origin is Annotated:
+        meta = annotation.__metadata__
+        if len(meta) != 1 or not isinstance(meta[0], Meta):
+            raise ValueError(f"cannot write {annotation!r}")
+        keys = ("gt", "ge", "lt", "le", "multiple_of", "pattern", "min_length", "max_length")
+        shown = ", ".join(f"{key}={getattr(meta[0], key)!r}" for key in keys if getattr(meta[0], key) is not None)
+        return f"Annotated[{_written(arguments[0], names)}, Meta({shown})]"
+    if origin is Union:
+        return f"Union[{', '.join(_written(argument, names) for argument in arguments)}]"
+    if origin in (list, dict):
+        return f"{origin.__name__}[{', '.join(_written(argument, names) for argument in arguments)}]"
+    raise ValueError(f"cannot write {annotation!r}")
+
+
+def _written_check(check: Any, names: Mapping[type, str]) -> str:
+    spec = getattr(check, "spec", None)
+    if spec is None:
+        raise ValueError(f"cannot write the check {check!r}: an after-validator of the models the derivation does not know")
+    if spec[0] == "_within":
+        return f"_within({spec[1]!r}, {spec[2]!r})"
+    field, targets = spec[1], spec[2]
+    shown = ", ".join(f"{tag!r}: {names[target] if isinstance(target, type) else _written_check(target, names)}" for tag, target in targets.items())
+    return f"_dispatch({field!r}, {{{shown}}})"
+
+
+def write_derived() -> None:
+    """Write ``conformance/_derived.py`` (``python -m conformance.fastpath``)."""
+    from pathlib import Path
+
+    (Path(__file__).resolve().parent / _DERIVED).write_text(generate(), encoding="utf-8")
 
 
 def covered(dialect: str = "ga") -> tuple[frozenset[str], frozenset[str]]:
@@ -936,3 +1176,9 @@ def _escaped_colon(data: bytes | str) -> bool:
     """Whether a string may spell a colon as ``\\u003a``: its decoded colons then stand for no
     colon in the text, and the colon count proves nothing (the full path looks instead)."""
     return ("\\u003" in data) if type(data) is str else (b"\\u003" in data)  # type: ignore[operator]
+
+
+if __name__ == "__main__":
+    from conformance import fastpath as _package  # the package's module, not this __main__ copy
+
+    _package.write_derived()

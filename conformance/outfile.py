@@ -32,7 +32,7 @@ def judged_to_scratch(work: Callable[[Any], Any], directory: str, piece: Any) ->
     """Run ``work`` on ``piece`` (in a worker) and append its text to this process's scratch file
     in ``directory``; the result carries the :class:`Segment` instead of the text."""
     judged = work(piece)
-    data = judged.text.encode("utf-8")
+    data = judged.text if type(judged.text) is bytes else judged.text.encode("utf-8")
     found = _SCRATCH.get(directory)
     if found is None:
         descriptor, path = tempfile.mkstemp(dir=directory, prefix=".validate-", suffix=".part")
@@ -53,6 +53,9 @@ class Output:
 
     def write(self, text: str) -> None:
         _write_all(self._descriptor, text.encode("utf-8"))
+
+    def write_bytes(self, data: bytes) -> None:
+        _write_all(self._descriptor, data)
 
     def splice(self, segment: Segment) -> None:
         source = self._scratch.get(segment.path)

@@ -27,9 +27,9 @@ from .protocol import CLIENT_EVENT_MODELS, SERVER_EVENT_MODELS, any_event_adapte
 from .protocol.base import Model
 from .protocol.names import BETA_CLIENT_TYPES, BETA_RENAMES, BETA_SERVER_TYPES, LEGACY_GA_ALIASES
 
+from .kinds import VERDICTS, VerdictKind  # noqa: E402 - re-exported
+
 Direction = Literal["client", "server"]
-VerdictKind = Literal["valid", "invalid", "unknown-type", "beta-name", "not-json"]
-VERDICTS: tuple[VerdictKind, ...] = ("valid", "invalid", "unknown-type", "beta-name", "not-json")
 
 _MODELS: dict[Direction, dict[str, type[Model]]] = {
     "client": CLIENT_EVENT_MODELS,  # type: ignore[dict-item]
@@ -171,10 +171,7 @@ def _proof_facts(proof: fastpath.Proof) -> tuple[str, Direction, str | None, tup
 _PROOFS: dict[fastpath.Proof, tuple[str, Direction, str | None, tuple[UnknownField, ...], type[Model]]] = {}
 
 
-def _alias_note(event_type: str) -> str | None:
-    if event_type in LEGACY_GA_ALIASES:
-        return f"'{event_type}' is in the GA union but GA documents '{LEGACY_GA_ALIASES[event_type]}' instead"
-    return None
+_alias_note = fastpath.alias_note
 
 
 _TYPE_FACTS: dict[str, tuple[Direction, str | None]] = {

@@ -3,7 +3,8 @@ the fast path type base64 members as ``bytes`` and check them while it decodes
 (:mod:`conformance.fastpath`): every string over an alphabet of the characters that matter (the
 two alphabets' letters, padding, whitespace, non-ASCII, NUL) up to five characters, long strings
 broken at every kind of place, and whatever Hypothesis makes, through msgspec's JSON decoder and
-through ``msgspec.convert`` (the session checker's route)."""
+through ``msgspec.convert`` (the session checker's route). The C loop's own in-place check of long
+audio (``conformance/_cbatch.c``: ``base64_valid``) is held to the same strings."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic_core import PydanticCustomError
 
+from conformance import batch
 from conformance.protocol.base import check_base64
 
 
@@ -48,7 +50,10 @@ def msgspec_accepts(text: str) -> bool:
     except msgspec.ValidationError:
         converted = None
     assert decoded == converted, text
-    return decoded is not None
+    accepted = decoded is not None
+    if batch.in_c():  # the C loop's in-place check, on the UTF-8 text as it lies in a JSON text
+        assert batch._cbatch.base64_valid(text.encode("utf-8", "surrogatepass")) == accepted, text
+    return accepted
 
 
 @pytest.mark.parametrize("length", range(6))
@@ -76,3 +81,16 @@ def test_a_long_string_broken_anywhere_is_judged_alike(bad: str) -> None:
                  st.text(max_size=40)))
 def test_generated_strings_are_judged_alike(text: str) -> None:
     assert msgspec_accepts(text) == models_accept(text)
+
+
+@pytest.mark.skipif(not batch.in_c(), reason="the C extension is not built")
+@pytest.mark.parametrize("length", [0, 4, 60, 64, 68, 124, 128, 132, 6400, 6404])
+def test_the_c_check_at_every_position_of_its_blocks(length: int) -> None:
+    """The C check works 64 bytes at a time, then byte by byte: a bad byte is found in either, at
+    every position, and the padding rules hold at every length."""
+    good = (LONG * 3)[:length]
+    assert batch._cbatch.base64_valid(good.encode()) == models_accept(good)
+    for at in range(length):
+        for bad in ("=", "-", "\x00", "\x80", "A="):
+            text = good[:at] + bad + good[at + len(bad):] if at + len(bad) <= length else good
+            assert batch._cbatch.base64_valid(text.encode()) == models_accept(text), (at, bad)

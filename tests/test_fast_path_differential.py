@@ -10,21 +10,29 @@ is written out in several spellings (compact, spaced, ASCII-escaped, indented, c
 member repeated somewhere (the repeat first, so that the decoded value is the same). Then the
 hostile inputs: NaN, infinities, deep nesting, huge strings, invalid UTF-8, lone surrogates.
 
+The batch path's loop in C (``conformance/_cbatch.c``) is held to the same: every proof it gives
+stands for the full path's valid verdict, and ``validate``'s output through it is byte for byte the
+Python loop's, on every corpus payload and on the generated and hostile runs.
+
 The ci profile runs 25 examples per test (tox); ``pytest --hypothesis-profile=fuzz`` runs 1,000.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
+import tempfile
+from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conformance import batch, fastpath, generation, judge, judge_value
+from conformance import batch, bulk, fastpath, generation, judge, judge_value
 from conformance import verdict as verdicts
 from conformance.families.properties import _mutate
 from conformance.protocol import CLIENT_EVENT_MODELS, SERVER_EVENT_MODELS, dialects
@@ -168,8 +176,9 @@ def agree(text: str | bytes, direction: str, dialect: str = "ga") -> tuple[verdi
     full = _full(text, direction, dialect)
     proof = fastpath.valid_type(text, direction, dialect)
     proves_only_the_valid(proof, full, text)
-    for batch_proof in batch.prove_batch([text, text], direction, dialect):  # the second after whatever the first taught
-        proves_only_the_valid(batch_proof, full, text)
+    for in_c in LOOPS:
+        for batch_proof in batch.prove_batch([text, text], direction, dialect, in_c=in_c):  # the second after whatever the first taught
+            proves_only_the_valid(batch_proof, full, text)
     whole = batch.judge_batch([text], direction, None if dialect == "ga" else dialect)[0]  # type: ignore[arg-type]
     assert (whole.verdict, whole.type, whole.errors, whole.unknown_fields) == (full.verdict, full.type, full.errors, full.unknown_fields), text
     if dialect == "ga":
@@ -181,6 +190,42 @@ def agree(text: str | bytes, direction: str, dialect: str = "ga") -> tuple[verdi
         whole = judge(text, direction, dialect)  # type: ignore[arg-type]
         assert (whole.verdict, whole.type, whole.errors, whole.unknown_fields) == (full.verdict, full.type, full.errors, full.unknown_fields), text
     return full, proof
+
+
+#: The batch path's loops: in C where it was built, and in Python.
+LOOPS = (True, False) if batch.in_c() else (False,)
+
+
+@contextlib.contextmanager
+def python_loop() -> Iterator[None]:
+    """The batch path with its loop in Python, as an install without the C extension runs it."""
+    saved = batch._cbatch
+    batch._cbatch = None
+    try:
+        yield
+    finally:
+        batch._cbatch = saved
+
+
+def validate_output(lines: list[bytes], *, in_c: bool, fmt: str = "json", direction: str = "auto", dialect: str | None = None,
+                    folder: str | None = None) -> tuple[bytes, Any]:
+    """What ``validate`` writes for a JSON Lines file of ``lines`` (one piece), and its counts."""
+    with contextlib.ExitStack() as stack:
+        where = Path(folder or stack.enter_context(tempfile.TemporaryDirectory()))
+        path = where / "run.jsonl"
+        path.write_bytes(b"\n".join(lines) + b"\n")
+        if not in_c:
+            stack.enter_context(python_loop())
+        judged = bulk.judge_piece(bulk.Piece(path), direction, fmt, dialect)
+        text = judged.text if type(judged.text) is bytes else judged.text.encode()  # type: ignore[union-attr]
+        return text.replace(str(path).encode(), b"FILE"), judged.counts
+
+
+def same_output(lines: list[bytes], **options: Any) -> None:
+    """``validate``'s output is the same through the C loop and the Python loop."""
+    if not batch.in_c():
+        return
+    assert validate_output(lines, in_c=True, **options) == validate_output(lines, in_c=False, **options), lines[:3]
 
 
 def agree_on_value(value: Any, direction: str, dialect: str = "ga") -> None:
@@ -413,7 +458,152 @@ def test_a_run_of_texts_gets_each_texts_verdict(dialect: str) -> None:
         if not any(b"\n" in text for text in texts):
             for proof, full, text in zip(proofs, fulls, texts):
                 proves_only_the_valid(proof, full, text)
-        judged = batch.judge_batch(texts, "auto", None if dialect == "ga" else dialect)
-        assert [(v.verdict, v.type, v.errors, v.unknown_fields) for v in judged] == [(f.verdict, f.type, f.errors, f.unknown_fields) for f in fulls]
+        for in_c in LOOPS:
+            judged = batch.judge_batch(texts, "auto", None if dialect == "ga" else dialect, in_c=in_c)
+            assert [(v.verdict, v.type, v.errors, v.unknown_fields) for v in judged] == [(f.verdict, f.type, f.errors, f.unknown_fields) for f in fulls]
+            for proof, full, text in zip(batch.prove_batch(texts, "auto", dialect, in_c=in_c), fulls, texts):
+                proves_only_the_valid(proof, full, text)
+        same_output(texts, dialect=None if dialect == "ga" else dialect)
 
     check()
+
+
+# --- the C loop against the Python loop: the corpus, hostile lines, long audio -----------------------
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def _fixture_lines() -> list[bytes]:
+    """Every corpus payload as one line (compact and spaced, and with long audio), and every line
+    of the corpus's sessions (transcripts and bare events)."""
+    lines = []
+    for path in sorted(FIXTURES.rglob("*.json")):
+        payload = json.loads(path.read_bytes()).get("payload")
+        if isinstance(payload, str):
+            lines.append(payload.replace("\n", " ").encode())
+            continue
+        lines.append(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode())
+        lines.append(json.dumps(payload).encode())
+        lines.append(json.dumps(_long_base64(payload), separators=(",", ":")).encode())
+    for path in sorted(FIXTURES.rglob("*.jsonl")):
+        lines.extend(path.read_bytes().split(b"\n"))
+    return lines
+
+
+@pytest.mark.skipif(not batch.in_c(), reason="the C extension is not built: only the Python loop runs")
+@pytest.mark.parametrize("dialect", [None, *OTHER_DIALECTS])
+def test_the_c_loop_writes_what_the_python_loop_writes_on_the_corpus(dialect: str | None, tmp_path: Path) -> None:
+    lines = _fixture_lines()
+    for fmt, direction in [("json", "auto"), ("text", "server")] if dialect is None else [("json", "auto")]:
+        in_c = validate_output(lines, in_c=True, fmt=fmt, direction=direction, dialect=dialect, folder=str(tmp_path))
+        in_python = validate_output(lines, in_c=False, fmt=fmt, direction=direction, dialect=dialect, folder=str(tmp_path))
+        assert in_c == in_python
+    texts = [line for line in lines if line.strip()]
+    fulls = [_full(text, "auto", dialect or "ga") for text in texts]
+    for proof, full, text in zip(batch.prove_batch(texts, "auto", dialect or "ga", in_c=True), fulls, texts):
+        proves_only_the_valid(proof, full, text)
+
+
+@pytest.mark.skipif(not batch.in_c(), reason="the C extension is not built: only the Python loop runs")
+@pytest.mark.parametrize("direction", ["server", "auto"])
+def test_the_c_loop_writes_what_the_python_loop_writes_on_hostile_lines(direction: str) -> None:
+    hostile = [text for name, text in sorted(HOSTILE.items()) if name not in ("huge-string", "huge-audio", "deeper-nesting")]
+    same_output(hostile, direction=direction)
+    same_output(hostile, direction=direction, fmt="text")
+    for name, text in HOSTILE.items():
+        same_output([text, text], direction=direction)  # each alone, and after what it taught
+
+
+#: Texts only the C loop's own parsing sees: escapes in member names, names repeated far apart,
+#: deep and wide objects, a base64 string at the end of a long text that is not the audio member,
+#: stand-ins in the wrong place, white space and a lone CR around the event.
+_C_EDGES = [
+    b'{"type":"input_audio_buffer.cleared","event_\\u0069d":"e"}',
+    b'{"type":"input_audio_buffer.cleared","event_id":"e","event_\\u0069d":"f"}',
+    b'{"typ\\u0065":"input_audio_buffer.cleared","event_id":"e"}',
+    b'{"type":"input_audio_buffer.cleared","event_id":"a\"b\\","x\"":1}',
+    b'  {"type":"input_audio_buffer.cleared","event_id":"e"}  \r',
+    b'\t{"type":"input_audio_buffer.cleared","event_id":"e"}\x0c',
+    b'{"type":"input_audio_buffer.cleared","event_id":"e"}{}',
+    b'{"type":"input_audio_buffer.cleared","event_id":"e"},{"type":"input_audio_buffer.cleared","event_id":"e"}',
+    (AUDIO % ("QUFB" * 1000)).encode().replace(b'"item_1"', b'""'),
+    (AUDIO % ("QUFB" * 1000)).encode().replace(b'"delta":', b'"x":"QUFB","delta":'),
+    (AUDIO % ("QUFB" * 1000)).encode().replace(b'"event_1"', b'"' + b"QUFB" * 600 + b'"'),
+    (AUDIO % ("QUFB" * 999 + "QQ==")).encode(),
+    (AUDIO % ("QUFB" * 999 + "QQ=A")).encode(),
+    (AUDIO % ("QUFB" * 999 + "Q===")).encode(),
+    (AUDIO % ("QUFB" * 999 + "QUF=")).encode(),
+    (AUDIO % ("QUFB" * 999 + "QUF")).encode(),
+    (AUDIO % ("QUFB" * 500 + "QU\\u0046B" + "QUFB" * 499)).encode(),
+    (AUDIO % ("QUFB" * 1000)).encode() + b"  ",
+    (AUDIO % ("QUFB" * 1000)).encode()[:-1] + b',"obfuscation":"abc"}',
+    b'{"type":"conversation.item.added","event_id":"e","previous_item_id":null,"item":{"type":"message","role":"user","content":[{"type":"input_text","text":"a","text":"b"}]}}',
+    b'{"type":"conversation.item.added","event_id":"e","previous_item_id":null,"item":{"type":"message","role":"user","content":[]}}',
+    b'{"type":"conversation.item.added","event_id":"e","previous_item_id":null,"item":{"role":"user","type":"message","content":[],"id":"a","id":"b"}}',
+    b'{"type":"input_audio_buffer.speech_started","event_id":"e","audio_start_ms":1,"item_id":"i","a":{"b":{"c":' + b"[" * 70 + b"]" * 70 + b"}}}",
+    b'{"type":"input_audio_buffer.speech_started","event_id":"e","audio_start_ms":1,"item_id":"i","item_id":"i"}',
+    b'{"type":"input_audio_buffer.speech_started","event_id":"e","audio_start_ms":1,"item_id":"i","obfuscation":"x","obfuscation":"x"}',
+    b'{"type":"input_audio_buffer.speech_started","event_id":"e","audio_start_ms":1,"item_id":"i","obfuscation":"x","phase":"y"}',
+    b'{"type":"input_audio_buffer.speech_started","event_id":"e","audio_start_ms":1,"item_id":"i","obfuscation":7}',
+    b'{"type":"input_audio_buffer.speech_started","event_id":"e","audio_start_ms":1,"item_id":"i","\\u00e9":1}',
+    b'{"type":"input_audio_buffer.speech_started","event_id":"e","audio_start_ms":1,"item_id":"i","\xc3\xa9":1}',
+    b'{"type":"input_audio_buffer.speech_started","event_id":"e","audio_start_ms":1,"item_id":"i"' + b"".join(b',"k%d":%d' % (i, i) for i in range(1100)) + b"}",
+]
+
+
+@pytest.mark.skipif(not batch.in_c(), reason="the C extension is not built: only the Python loop runs")
+@pytest.mark.parametrize("index", range(len(_C_EDGES)))
+def test_the_c_loop_on_its_own_edges(index: int) -> None:
+    text = _C_EDGES[index]
+    for direction in ("server", "auto"):
+        agree(text, direction)
+        same_output([text], direction=direction)
+        same_output([text, _C_EDGES[(index + 1) % len(_C_EDGES)], text], direction=direction, fmt="text")
+
+
+@pytest.mark.skipif(not batch.in_c(), reason="the C extension is not built: only the Python loop runs")
+def test_the_c_loop_proves_the_common_cases() -> None:
+    """What makes it fast is that it proves the common events itself: valid control events, deltas
+    with their learned member, message items (their check run in Python) and long audio."""
+    texts = [(SPEECH % "1").encode(), (DELTA % '"x","obfuscation":"abc"').encode(), (AUDIO % ("QUFB" * 1000)).encode(), _C_EDGES[20]]
+    batch.prove_batch(texts, "server")  # learn obfuscation
+    decoder = fastpath.tables().decoders["server"]
+    proofs, stop = batch._cbatch.prove_texts(decoder.decode, batch.C_SHAPES, batch.c_shape, fastpath.LONG, texts, 0)
+    assert stop == len(texts), texts[stop]
+    assert proofs == ["input_audio_buffer.speech_started", ("response.output_text.delta", (("obfuscation", "string"),)),
+                      "response.output_audio.delta", "conversation.item.added"]
+
+
+# --- GA's structs written out (conformance/_derived.py) ----------------------------------------------
+
+
+def test_the_written_structs_are_the_ones_the_models_give() -> None:
+    """``conformance/_derived.py`` is what writing it again from the models gives (run ``python -m
+    conformance.fastpath`` after changing a model), and the tables it makes write out the same
+    source, so that they hold the same structs, shapes and checks as those derived."""
+    written = (Path(fastpath.__file__).parent / "_derived.py").read_text(encoding="utf-8")
+    assert fastpath.generate() == written, "conformance/_derived.py is stale: run python -m conformance.fastpath"
+    assert fastpath._generated() is fastpath.tables("ga") and fastpath.tables("ga").written
+    assert fastpath.generate(fastpath.tables("ga")) == written
+
+
+def test_proving_needs_no_pydantic_model() -> None:
+    """``validate`` proves valid GA events without importing the models (they cost most of its
+    start-up); an event that needs the full path imports them then."""
+    import subprocess
+    import sys
+
+    valid = b"\n".join([(SPEECH % "1").encode(), (DELTA % '"x","obfuscation":"ab"').encode(), (DELTA % '"y","obfuscation":"cd"').encode()])
+    script = (
+        "import sys, io, pathlib, tempfile\n"
+        "from conformance import bulk\n"
+        "path = pathlib.Path(tempfile.mkdtemp()) / 'a.jsonl'\n"
+        f"path.write_bytes({valid!r})\n"
+        "out = io.StringIO()\n"
+        "assert bulk.validate([path], out, fmt='json') == {'valid': 3}, out.getvalue()\n"
+        "assert 'conformance.protocol' not in sys.modules and 'pydantic' not in sys.modules, sorted(sys.modules)\n"
+        "path.write_bytes(b'{\"type\":\"nope\"}\\n')\n"
+        "assert bulk.validate([path], out, fmt='json') == {'unknown-type': 1}\n"
+        "assert 'conformance.protocol' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)

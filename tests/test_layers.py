@@ -16,8 +16,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "conformance"
 
 #: Lowest first. A module belongs to the layer of the longest prefix naming it.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("conformance.jsonpath", "conformance.compare", "conformance.decoding", "conformance.payloads", "conformance.lines", "conformance.credentials", "conformance.exact_numbers")),
-    ("protocol", ("conformance", "conformance.protocol", "conformance.fastpath", "conformance.verdict", "conformance.batch", "conformance.schema", "conformance.generation", "conformance.detect")),
+    ("base", ("conformance.jsonpath", "conformance.compare", "conformance.decoding", "conformance.payloads", "conformance.lines", "conformance.credentials", "conformance.exact_numbers", "conformance.kinds")),
+    ("protocol", ("conformance", "conformance.protocol", "conformance.fastpath", "conformance._derived", "conformance.verdict", "conformance.batch", "conformance.schema", "conformance.generation", "conformance.detect")),
     ("data", ("conformance.sessions", "conformance.corpus", "conformance.bulk", "conformance.outfile", "conformance.distributed")),
     ("adapters", ("conformance.adapters",)),
     ("live", ("conformance.live",)),

@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import bulk, outfile, payloads
-from ..verdict import VERDICTS
-from ..protocol.dialects import NAMES as DIALECTS
+from ..kinds import VERDICTS
 from . import EXIT_FAILED, EXIT_OK, add_max_line_bytes, jobs, paths
 
 
@@ -30,7 +29,7 @@ def register(commands: Any) -> None:
         help="which side sent the events; 'auto' (the default) decides by event type",
     )
     validate.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    validate.add_argument("--dialect", choices=DIALECTS, default=None,
+    validate.add_argument("--dialect", choices=dialect_names(), default=None,
                           help="judge under this protocol dialect (default: GA); each verdict then names its dialect, and an event that "
                           "is valid under another dialect says so")
     validate.add_argument("--jobs", type=jobs, default=1, metavar="N",
@@ -41,6 +40,20 @@ def register(commands: Any) -> None:
                           "writes the output of the pieces it judges itself, and FILE holds it in input order")
     add_max_line_bytes(validate)
     validate.set_defaults(run=run)
+
+
+def dialect_names() -> tuple[str, ...]:
+    """The dialects' names, from GA's written-out structs while they are current (importing the
+    dialects imports every model)."""
+    from .. import fastpath
+
+    if fastpath.ga_notes() is not None:
+        from .._derived import DIALECTS
+
+        return DIALECTS  # type: ignore[no-any-return]
+    from ..protocol.dialects import NAMES
+
+    return NAMES
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
