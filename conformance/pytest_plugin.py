@@ -28,6 +28,7 @@ import pytest
 from .checks import DEFAULT_CALL_TIMEOUT, Check, Driver
 from .adapters import AdapterLoadError, load_adapter
 from .adapters.adapter import Adapter
+from .adapters.isolation import ISOLATIONS, IsolatedAdapter, in_a_worker
 from .adapters.registry import baseline_path
 from .implementations.reference.dialects import DialectReferenceAdapter
 from .implementations.reference.adapter import ReferenceAdapter
@@ -44,6 +45,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--baseline", default=None, metavar="PATH", help="known failures of the implementation (default: its shipped baseline; empty for none)")
     group.addoption("--conformance-report", default=None, metavar="PATH", help="write the JSON compliance report here")
     group.addoption("--call-timeout", type=float, default=DEFAULT_CALL_TIMEOUT, metavar="SECONDS", help="how long one call into the implementation may take")
+    group.addoption("--isolation", default="process", choices=ISOLATIONS,
+                    help="where an in-process (Python) adapter runs: process (default: its parse-level calls in a worker process that "
+                    "a crash or a hang costs one check, the wire family in this process), full (each wire scenario in a worker too), "
+                    "or none (everything in this process: a hard crash ends the run)")
     group.addoption("--dialect", default=None, choices=DIALECTS, help="the protocol dialect to judge under (default: the implementation's own, ga for most)")
 
 
@@ -89,8 +94,12 @@ class ConformanceRun:
 
     def load(self) -> None:
         name = self.config.getoption("realtime_impl")
+        isolation = self.config.getoption("isolation")
         try:
-            self._adapter = load_adapter(name)
+            if name != "reference" and in_a_worker(name, isolation):  # the reference is our own models: nothing to contain
+                self._adapter = IsolatedAdapter(name, isolation, timeout=self.config.getoption("call_timeout"))
+            else:
+                self._adapter = load_adapter(name)
         except AdapterLoadError as error:
             raise pytest.UsageError(str(error)) from error
         self._adapter.loaded_as = name  # type: ignore[attr-defined]  # replay hints name it as the user did
@@ -313,6 +322,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     run = session.config.stash.get(_RUN, None)
     if run is None:
         return
+    if run._adapter is not None:  # a worker or harness process, and whatever it started, goes now
+        getattr(run._adapter, "close", lambda: None)()
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:  # an xdist worker: the controller writes the report
         if run._adapter is not None:

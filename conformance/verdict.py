@@ -25,7 +25,7 @@ from . import decoding, fastpath
 from .jsonpath import ROOT, child, describe, json_type
 from .protocol import CLIENT_EVENT_MODELS, SERVER_EVENT_MODELS, any_event_adapter, client_event_adapter, server_event_adapter
 from .protocol.base import Model
-from .protocol.names import BETA_CLIENT_TYPES, BETA_RENAMES, BETA_SERVER_TYPES, LEGACY_GA_ALIASES
+from .protocol.names import BETA_CLIENT_TYPES, BETA_RENAMES, BETA_SERVER_TYPES
 
 from .kinds import VERDICTS, VerdictKind  # noqa: E402 - re-exported
 

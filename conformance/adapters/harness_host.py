@@ -134,6 +134,8 @@ def describe_adapter(adapter: Adapter, wire: WireAdapter | None = None) -> Imple
         conformance_class=list(klass) if isinstance(klass, tuple) else klass,
         scope=scope_spec(adapter.scope),
         wire=None if wire is None else WireSpec(missing=dict(wire.missing), leaves_to_application=dict(wire.leaves_to_application)),
+        application_paths={kind: list(paths) for kind, paths in adapter.application_paths.items()},
+        builds_events=adapter.builds_events,
     )
 
 

@@ -234,6 +234,14 @@ class Implementation(_Message):
     )
     scope: ScopeSpec | None = Field(default=None, description="for a client: what it hands to its application and what it can send (absent: all of it)")
     wire: WireSpec | None = Field(default=None, description="the wire part (version 2): present when the harness can drive a live session")
+    application_paths: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="for a client: per server event type, the JSON paths (each with what is below it) its application receives; a type not listed reaches it whole",
+    )
+    builds_events: bool = Field(
+        default=True,
+        description="whether its application builds protocol events and sends them through it (an SDK connection); false for a service that builds them itself, judged on the wire",
+    )
 
     model_config = ConfigDict(populate_by_name=True)
 

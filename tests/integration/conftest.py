@@ -17,7 +17,8 @@ def run_suite(pytester: pytest.Pytester):
     def run(*args: str, selection: str | None = SLICE) -> tuple[pytest.RunResult, dict[str, Any] | None]:
         report = pytester.path / "report.json"
         extra = ["-k", selection] if selection else []
-        result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--pyargs", "conformance", "--conformance-report", str(report), *extra, *args)
+        # bounded: a run that cannot end (a thread an adapter left running) fails instead of hanging
+        result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--pyargs", "conformance", "--conformance-report", str(report), *extra, *args, timeout=600)
         return result, (json.loads(report.read_text()) if report.exists() else None)
 
     return run
