@@ -19,7 +19,7 @@ So the adapter runs ``_handle_ws_event`` on a fresh, connected model and reports
 * *rejected*: the model's own handling refused it. A validation error reaches the application as a
   ``RealtimeError`` (session.py:421-422) and the event derives nothing; an exception in a handler is
   turned into ``RealtimeModelExceptionEvent`` (:751-762), which the session stores and raises from
-  its event iterator (session.py:320-333): the application's ``async for`` ends.
+  its event iterator, closing itself (session.py:641-643, :323-335): the application's ``async for`` ends.
 
 The derived events are the library's own vocabulary (``RealtimeAudio``, ``RealtimeHistoryAdded``…),
 not protocol events: they are judged here only by whether the event was handled, and on the wire
@@ -115,7 +115,7 @@ class OpenAIAgentsAdapter(Adapter):
             await model._handle_ws_event(event)
         except Exception as error:  # _listen_for_messages: RealtimeModelExceptionEvent (:757-762)
             return Parsed("rejected", detail=f"its handler raised {type(error).__name__}: {_first_line(error)}; "
-                          "the session raises it from its event iterator (session.py:320-333)")
+                          "the session stores it and raises it from its event iterator, closing itself (session.py:641-643, :323-335)")
         for emitted in listener.events:
             if isinstance(emitted, self._events.RealtimeModelExceptionEvent):
                 return Parsed("rejected", detail=f"{emitted.context}: {_first_line(emitted.exception)}")

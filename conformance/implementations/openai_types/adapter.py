@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
-from typing import Any
+from typing import Any, get_args
 
 from ...adapters.adapter import Adapter, Direction, Parsed
 
@@ -27,6 +27,9 @@ from ...adapters.adapter import Adapter, Direction, Parsed
 class OpenAITypesAdapter(Adapter):
     name = "openai-types"
     conformance_class = "model"
+    #: The SDK is a client's: it reads server events and builds client events; nothing in it reads
+    #: client events, so they are judged on what it builds.
+    sides = frozenset({"client"})
 
     def __init__(self) -> None:
         from openai._models import validate_type
@@ -44,10 +47,25 @@ class OpenAITypesAdapter(Adapter):
 
     def parse(self, direction: Direction, text: str) -> Parsed:
         try:
-            event = self._model(direction, json.loads(text))
+            value = json.loads(text)
+            event = self._model(direction, value)
         except Exception as error:  # pydantic's ValidationError, or text that is not JSON
-            return Parsed("rejected", detail=_summary(error))
+            return Parsed("rejected", detail=self._why(direction, value if "value" in locals() else None, error))
         return Parsed("accepted", event.type, event, model_type=_declared_type(event))
+
+    def _why(self, direction: Direction, value: Any, error: Exception) -> str:
+        """The errors of the union's member for the event's type, not of all 46 members."""
+        kind = value.get("type") if isinstance(value, dict) else None
+        union = get_args(self._unions[direction])[0]  # Annotated[Union[...], PropertyInfo(...)]
+        for member in get_args(union):
+            if _declared_type(member) == kind:
+                try:
+                    member.model_validate(value)
+                except Exception as specific:
+                    return f"{member.__name__}: {_summary(specific)}"
+        if isinstance(kind, str):
+            return f"the union has no member for type {kind!r}"
+        return _summary(error)
 
     def dump(self, direction: Direction, obj: Any) -> Any:
         return obj.to_dict(mode="json")
@@ -57,12 +75,16 @@ class OpenAITypesAdapter(Adapter):
 
 
 def _declared_type(event: Any) -> str | None:
-    """The event type the object's class stands for (its ``type`` is a one-value Literal)."""
-    field = getattr(type(event), "model_fields", {}).get("type")
+    """The event type the object's class (or the class itself) stands for: its ``type`` is a one-value Literal."""
+    cls = event if isinstance(event, type) else type(event)
+    field = getattr(cls, "model_fields", {}).get("type")
     args = getattr(field.annotation, "__args__", ()) if field else ()
     return args[0] if args else None
 
 
 def _summary(error: Exception) -> str:
-    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    return " / ".join(lines[:3])[:400]
+    """pydantic's first three errors, each as ``where: what``."""
+    errors = getattr(error, "errors", None)
+    if callable(errors):
+        return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors()[:3])[:400]
+    return str(error).splitlines()[0][:400] if str(error) else type(error).__name__
