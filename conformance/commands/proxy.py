@@ -74,7 +74,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             target = Target(proxy.url, proxy.headers, "gpt-realtime", name=args.name)
             settler = Settler(target, load_baseline(args.baseline, args.name))
             results = asyncio.run(probe_through(target, upstream, Limits(timeout=args.transport_timeout), args.record))
-            version, language = proxy.version, proxy.language
+            version, language, klass = proxy.version, proxy.language, getattr(proxy, "conformance_class", "proxy")
     records = settler.settle(results)
     for record in records:
         if record.outcome != "pass":
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     print(settler.summary() + f" ({time.monotonic() - started:.0f} s in all)")
     if args.report:
         report = settler.report()
-        report["implementation"].update({"version": version, "language": language, "class": "proxy"})
+        report["implementation"].update({"version": version, "language": language, "class": klass})
         write(args.report, report)
         print(f"report: {args.report}")
     return EXIT_FAILED if settler.failing else EXIT_OK

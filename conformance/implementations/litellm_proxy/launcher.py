@@ -55,6 +55,8 @@ class LiteLLM:
 
     name = "litellm-proxy"
     language = "python"
+    #: What it is (docs/classes.md): a proxy, judged on GA-valid traffic passing unchanged.
+    conformance_class = "proxy"
 
     @property
     def url(self) -> str:

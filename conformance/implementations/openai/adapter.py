@@ -1,20 +1,25 @@
-"""The official ``openai`` SDK, ``openai.types.realtime``, through its own receive and send paths.
+"""The official ``openai`` SDK's realtime connection (``client.realtime.connect()``), as a *client*:
+what its application receives, and what it sends. The types it hands over are judged as a model in
+:mod:`..openai_types`.
 
-The SDK is a client: ``client.realtime.connect()`` opens the WebSocket, and ``connect(call_id=…)``
-joins the server-side socket of a WebRTC or SIP call, where the output audio buffer and DTMF
-events travel too. It never parses client events, so client events are judged on what it sends.
+The connection opens the WebSocket, or joins the server-side socket of a WebRTC or SIP call
+(``connect(call_id=…)``), where the output audio buffer and DTMF events travel too. It never parses
+client events, so client events are judged on what it sends.
 
-Receiving: ``RealtimeConnection.recv`` is ``parse_event``: ``construct_type_unchecked`` over the
-``RealtimeServerEvent`` union. It validates leniently and never rejects: a payload it cannot match
-becomes the union's first member. The adapter reports what the SDK reports, the event's ``type``
-(its own dispatch and its users route on it), and, separately, the event type of the object's
-*class* (``model_type``), which is how the suite sees an unknown ``ping`` come back as a
-``ConversationCreatedEvent``.
+Receiving (resources/realtime/realtime.py): ``recv()`` and ``async for event in connection`` are
+``parse_event`` (:372-388, :343-370), which is ``construct_type_unchecked`` over the
+``RealtimeServerEvent`` union (:425-431). That validates first and, when validation fails, builds
+the union's member for the event's ``type`` without validating, or the first member that builds at
+all (_models.py:639-667): it never rejects, and an unknown type comes back as a
+``ConversationCreatedEvent`` that keeps its own ``type``. The application gets the typed object,
+whatever the type (it consumes every type); the adapter reports the ``type`` it reports and,
+separately, the event type of the object's *class* (``model_type``), and dumps it with ``to_dict()``.
 
-Sending: the connection's resource methods (``connection.session.update(session=…)``,
-``connection.response.create(response=…)``, …) as its documentation shows; they hand a dict to
-``send``, which serializes it with ``maybe_transform``. An event with members a resource method
-does not take is sent as a dict with ``connection.send``, as a user would.
+Sending: the application builds the events itself, through the connection's resource methods
+(``connection.session.update(session=…)``, ``connection.response.create(response=…)``, …) as the
+SDK's documentation shows; they hand a dict to ``send``, which serializes it with
+``maybe_transform`` (:876-886). An event with members a resource method does not take is sent as a
+dict with ``connection.send``, as a user would.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ import inspect
 from typing import Any
 
 from ...adapters.adapter import Adapter, Direction, Parsed
+from ...adapters.scope import FEATURES, Scope
+from ..openai_types.adapter import _declared_type
 
 
 class _CapturingSocket:
@@ -38,8 +45,15 @@ class _CapturingSocket:
 
 class OpenAISDKAdapter(Adapter):
     name = "openai"
+    conformance_class = "client"
     sides = frozenset({"client"})
     transports = frozenset({"websocket", "webrtc", "sip"})
+    scope = Scope(
+        # parse_event types every event it gets and hands it over (realtime.py:425-431)
+        consumes=None,
+        # connection.send takes any client event as a dict (realtime.py:876-886)
+        sends=frozenset(FEATURES),
+    )
 
     def __init__(self) -> None:
         from openai.resources.realtime.realtime import RealtimeConnection
@@ -78,9 +92,3 @@ def _resource_method(connection: Any, event_type: str) -> Any:
         if target is None:
             return None
     return target if callable(target) else None
-
-
-def _declared_type(event: Any) -> str | None:
-    field = getattr(type(event), "model_fields", {}).get("type")
-    args = getattr(field.annotation, "__args__", ()) if field else ()
-    return args[0] if args else None
