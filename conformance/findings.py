@@ -91,14 +91,15 @@ def _slug(text: str) -> str:
 # --- who holds a member ---------------------------------------------------------------------------
 
 
-def owner(event: Any, path: str, direction: str) -> str:
+def owner(event: Any, path: str, direction: str, dialect: str | None = None) -> str:
     """The reference model class and member at ``path`` of a valid event: ``Response.conversation_id``
     for ``$.response.conversation_id`` of ``response.done``. A path through a free-form object names
     the member that holds it and the rest (``FunctionTool.parameters.properties``); an event the
-    reference does not model names its type and the path with indexes left out."""
+    reference does not model names its type and the path with indexes left out. Under a ``dialect``
+    the dialect's models hold it (an xAI ``session`` is its own class)."""
     from .verdict import judge_value  # the reference models, read on demand
 
-    verdict = judge_value(event, direction) if isinstance(event, dict) else None  # type: ignore[arg-type]
+    verdict = judge_value(event, direction, None if dialect == "ga" else dialect) if isinstance(event, dict) else None  # type: ignore[arg-type]
     model = verdict.event if verdict is not None and verdict.ok else None
     parts = steps(path)
     if model is None or not parts:

@@ -77,7 +77,24 @@ def generation_schema(event_type: str) -> dict[str, Any]:
     ``null`` the spec forbids and no server sends, and without the branches of :data:`NOT_GENERATED`."""
     if event_type not in CLIENT_EVENT_MODELS and event_type not in SERVER_EVENT_MODELS:
         raise KeyError(event_type)
-    return _without_branches(copy.deepcopy(_build(None, event_type, True)), set(NOT_GENERATED))
+    return _ga_vocabulary(_without_branches(copy.deepcopy(_build(None, event_type, True)), set(NOT_GENERATED)))
+
+
+#: The assistant content vocabulary the reference reads (GA's and the beta's, which the spec's own
+#: examples use) and the one generated events hold: GA's. A reader may accept or refuse the beta
+#: names (conformance/protocol/items.py), so no property asks it to read them.
+_READ_VOCABULARY = ["output_text", "output_audio", "text", "audio"]
+_GA_VOCABULARY = ["output_text", "output_audio"]
+
+
+def _ga_vocabulary(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_ga_vocabulary(item) for item in node]
+    if isinstance(node, dict):
+        if node.get("enum") == _READ_VOCABULARY:
+            return {**node, "enum": list(_GA_VOCABULARY)}
+        return {key: _ga_vocabulary(value) for key, value in node.items()}
+    return node
 
 
 def _without_branches(node: dict[str, Any], types: set[str]) -> dict[str, Any]:

@@ -36,11 +36,11 @@ def lossless(driver: Driver, direction: Direction, payload: dict[str, Any], text
         expected, actual = only(expected, seen), only(actual, seen)
     found = differences(expected, actual, exact_numbers=False)
     if found:
-        return fail(f"the dump differs at {_places(found)}: {explain(found, shown=SHOWN)}", difference_cause(found[0], payload, direction))
+        return fail(f"the dump differs at {_places(found)}: {explain(found, shown=SHOWN)}", difference_cause(found[0], payload, direction, dialect=dialect))
     retyped = judge_value(dumped, direction, dialect)
     if not retyped.ok:
         first = retyped.errors[0].path if retyped.errors else "$"
-        return fail(f"the dump is no longer a valid {dialect} event: " + _errors(retyped), member("changes", owner(payload, first, direction), payload.get("type")))
+        return fail(f"the dump is no longer a valid {dialect} event: " + _errors(retyped), member("changes", owner(payload, first, direction, dialect), payload.get("type")))
     return PASS
 
 
@@ -52,11 +52,11 @@ def sends_unchanged(driver: Driver, event: dict[str, Any], dialect: str, ignored
     skip = [*volatile_paths(event), *ignored]
     found = differences(without(event, skip), without(canonical_sent(event, sent), skip))
     if found:
-        return fail(f"the sent JSON differs at {_places(found)}: {explain(found, shown=SHOWN)}", difference_cause(found[0], event, "client", sending=True))
+        return fail(f"the sent JSON differs at {_places(found)}: {explain(found, shown=SHOWN)}", difference_cause(found[0], event, "client", sending=True, dialect=dialect))
     verdict = judge_value(sent, "client", dialect)
     if not verdict.ok:
         first = verdict.errors[0].path if verdict.errors else "$"
-        return fail(f"the sent event is not a valid {dialect} client event: " + _errors(verdict), member("sends-changes", owner(event, first, "client"), event.get("type")))
+        return fail(f"the sent event is not a valid {dialect} client event: " + _errors(verdict), member("sends-changes", owner(event, first, "client", dialect), event.get("type")))
     return PASS
 
 

@@ -99,7 +99,7 @@ def application_paths(driver: Driver, payload: Any) -> tuple[str, ...] | None:
     return paths.get(kind) if paths and isinstance(kind, str) else None
 
 
-def difference_cause(difference: Difference, payload: Any, direction: Direction, *, sending: bool = False) -> Cause:
+def difference_cause(difference: Difference, payload: Any, direction: Direction, *, sending: bool = False, dialect: str | None = None) -> Cause:
     """The cause a difference between what was given and what came back stands for: a member lost,
     invented, changed, or its explicit null dropped, named by the reference model that holds it."""
     if difference.got.startswith("absent"):
@@ -109,7 +109,7 @@ def difference_cause(difference: Difference, payload: Any, direction: Direction,
     else:
         kind = "changes"
     event_type = payload.get("type") if isinstance(payload, dict) else None
-    return member(f"sends-{kind}" if sending else kind, owner(payload, difference.path, direction), event_type)
+    return member(f"sends-{kind}" if sending else kind, owner(payload, difference.path, direction, dialect), event_type)
 
 
 def without_nulls(value: Any) -> Any:
