@@ -277,7 +277,7 @@ class Untyped(_Message):
     model_config = ConfigDict(title="parse reply: untyped")
     id: RequestId
     outcome: Literal["untyped"]
-    event_type: str = Field(description="the event's own type, as the raw event names it")
+    event_type: str | None = Field(default=None, description="the event's own type, as the raw event names it (null: it names none, an array or a type that is no string)")
     handle: str = Field(description="names the raw object in later dump requests")
     detail: str = Field(default="", description="why it was not typed, in the implementation's words")
 

@@ -9,8 +9,11 @@
 //     class: 'client',            // model (default), client, server or proxy; or a list of them
 //     scope: { consumes, sends, why },  // a client's scope (default: everything)
 //     nullsDistinct,              // false if its objects cannot tell null from absent (default true)
+//     applicationPaths,           // a client's { eventType: [JSON paths] } its application receives (default: all of each)
+//     buildsEvents,               // false if its application never builds protocol events (a service; default true)
 //     parse(direction, text),     // -> { outcome: 'accepted', eventType, object, modelType? }
-//                                 //  | { outcome: 'untyped', eventType, object, detail? }  (delivered only raw)
+//                                 //  | { outcome: 'untyped', eventType, object, detail? }  (delivered only raw;
+//                                 //    eventType null when the raw event names no type)
 //                                 //  | { outcome: 'ignored' | 'rejected', eventType?, detail? }
 //     dump(direction, object),    // -> the wire JSON (a JSON value) of an object parse returned
 //     buildClient(event, text),   // -> the wire text its send path produces (text: the event's exact JSON)
@@ -72,6 +75,8 @@ export function describe(implementation, version = PROTOCOL_VERSION) {
     class: implementation.class ?? 'model',
     scope: implementation.scope ?? null,
     wire: wire ? { missing: wire.missing ?? {}, leaves_to_application: wire.leavesToApplication ?? {} } : null,
+    ...(implementation.applicationPaths ? { application_paths: implementation.applicationPaths } : {}),
+    ...(implementation.buildsEvents === false ? { builds_events: false } : {}),
   };
 }
 
@@ -126,7 +131,7 @@ export function serve(implementation) {
       const handle = `h${handles++}`;
       objects.set(handle, parsed.object);
       if (objects.size > KEPT_HANDLES) objects.delete(objects.keys().next().value);
-      if (parsed.outcome === 'untyped') return { outcome: 'untyped', event_type: parsed.eventType, handle, detail: parsed.detail ?? '' };
+      if (parsed.outcome === 'untyped') return { outcome: 'untyped', event_type: parsed.eventType ?? null, handle, detail: parsed.detail ?? '' };
       return { outcome: 'accepted', event_type: parsed.eventType, handle, model_type: parsed.modelType ?? null };
     },
     async dump({ direction, handle }) {
