@@ -10,7 +10,7 @@
 // debugging and provider-specific access", @ai-sdk/provider src/realtime-model/v4/
 // realtime-model-v4-server-event.ts:3-9); every other type comes back as
 // { type: 'custom', rawType, raw } (:271-273). It takes JSON already parsed: its caller decodes the
-// frame (ai's RealtimeEventChannel.receive with safeParseJSON, ai/dist/index.js:18096-18104); this
+// frame (ai's RealtimeEventChannel.receive: safeParseJSON, then the parser, ai/dist/index.js:18084-18094); this
 // harness decodes with JSON.parse, and a frame that is not JSON never reaches the codec: `rejected`.
 // A normalized event is `accepted` as the GA type its case stands for; what the application gets of
 // it, dumped as GA wire JSON, is `raw` with each typed field written over the member it stands for
@@ -183,7 +183,7 @@ function clientEvent(ga) {
     case 'response.cancel':
       return { event: { type: 'response-cancel' } };
     default:
-      return cannot(ga.type, `no normalized client event stands for it (${CLIENT_EVENTS}:12-95)`);
+      return cannot(ga.type, `no normalized client event stands for it (${CLIENT_EVENTS}:10-95)`);
   }
 }
 
