@@ -5,8 +5,8 @@
 //
 // Receiving: RealtimeSession.runWs puts one 'message' handler on its ws socket (:985-1090): it
 // JSON.parses the frame outside any try (:986) and emits the parsed value, untouched, as
-// 'openai_server_event_received' (:987), before anything else; then a switch on its type hands 19 GA
-// types (and 8 beta names) to handlers that read the event unvalidated (:998-1070), and a handler
+// 'openai_server_event_received' (:987), before anything else; then a switch on its type hands 21 GA
+// types (and 6 beta names) to handlers that read the event unvalidated (:998-1070), and a handler
 // that throws is logged and skipped (:1072-1085) unless it threw a non-retryable APIError, which
 // ends the connection (:1073-1077). So every frame that is JSON reaches the application raw, whatever its
 // type: `untyped`, dumped as the value the listener got. A frame that is not JSON never reaches it:
