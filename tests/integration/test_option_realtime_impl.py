@@ -66,7 +66,7 @@ def test_a_hanging_or_crashing_implementation_fails_those_checks_and_the_run_goe
     messages = {check["id"]: check["message"] for check in report["checks"]}
     assert "did not return within 1 s (hanging)" in messages["corpus/unknown-type-xai-ping/tolerates-unknown-type"]
     assert "did not return within 1 s (hanging)" in messages["corpus/unknown-type-xai-ping/not-typed-as-known-event"]
-    assert "raised MemoryError: boom" in messages["corpus/speech-started/parses"]
+    assert "MemoryError: boom" in messages["corpus/speech-started/parses"]  # in the worker, or in process with --isolation none
     assert report["summary"]["fail"] == 5  # the two SHOULD ones are reported, without failing the run
 
 
