@@ -10,7 +10,8 @@
   wire (kernel_function_metadata.py:26-47) and calls it itself when the model asks
   (``_parse_function_call_arguments_done``, :442-517), sending its result and a ``response.create``.
 * a reader task iterates ``receive()`` (:941-964), as the samples' ``async for event in
-  realtime_client.receive()`` does; an exception from it ends the iteration.
+  realtime_client.receive()`` does; an exception from it ends that iteration and reaches the
+  application, which reads on with a new ``receive()`` over the same open connection.
 * the user's text: ``send(RealtimeTextEvent(text=TextContent(...)))`` (a user message, :532-547), then
   ``send(RealtimeEvent(service_type="response.create"))`` (:690-695).
 * the user's audio: ``send(RealtimeAudioEvent(audio=AudioContent(...)))`` (:526-531).
@@ -37,6 +38,8 @@ from ...adapters.wire_logging import LogCapture
 REALTIME = "semantic_kernel/connectors/ai/open_ai/services/_open_ai_realtime.py"
 #: The plugin the application's functions belong to: SK names a tool ``plugin-function``.
 PLUGIN = "conformance"
+#: How many times the application starts reading again after receive() raised.
+READS = 5
 _JSON_TYPES = {"string": str, "integer": int, "number": float, "boolean": bool}
 
 
@@ -67,11 +70,18 @@ class SemanticKernelClient(WireClient):
         self.reader = asyncio.get_running_loop().create_task(self.receive(), name="semantic-kernel-reader")
 
     async def receive(self) -> None:
-        try:
-            async for event in self.service.receive():
-                self.on_event(event)
-        except Exception as error:  # noqa: BLE001 - the application's async for ends with it
-            if not self.closing:
+        """The application's reading: ``async for`` over ``receive()``. An exception from it ends that
+        iteration, but the SDK's connection underneath stays open (``receive()`` iterates it afresh
+        each call, :949-953), so the application, told by the exception, reads on with a new
+        ``receive()`` (issue 19 §4: an exception from the iterator, the connection usable)."""
+        for _ in range(READS):
+            try:
+                async for event in self.service.receive():
+                    self.on_event(event)
+                break  # the connection closed
+            except Exception as error:  # noqa: BLE001 - the application's async for ends with it
+                if self.closing or self.service.connection is None:
+                    break
                 self.saw("error", message=f"receive() raised {type(error).__name__}: {str(error)[:200]}")
         if not self.closing:
             self.saw("closed", reason="receive() ended")

@@ -58,6 +58,14 @@ HANDLED = frozenset({
 })
 
 _USAGE = ("input_tokens", "output_tokens", "total_tokens")
+#: Deltas whose text strands skips when it is empty (:633-635, :667-668), with their text member and
+#: the id that keys them: an empty delta adds nothing to what the application holds.
+_DELTAS = {
+    "response.output_audio_transcript.delta": ("delta", "response_id"),
+    "response.output_text.delta": ("delta", "response_id"),
+    "conversation.item.input_audio_transcription.delta": ("delta", "item_id"),
+    "conversation.item.input_audio_transcription.segment": ("text", "item_id"),
+}
 #: BidiUsageEvent's detail names for the protocol's (:795-803).
 _DETAILS = {"text_tokens": "text", "audio_tokens": "audio", "image_tokens": "image", "cached_tokens": "cache_read", "reasoning_tokens": "reasoning"}
 
@@ -197,12 +205,17 @@ class StrandsAdapter(Adapter):
             produced = [emitted for emitted, left in zip(produced, marks) if left == 0]
         if not isinstance(kind, str) or kind not in HANDLED:
             return Parsed("ignored", detail=f"no branch handles {kind!r}: logged at debug level as unhandled ({REALTIME}:738)")
-        return Parsed("accepted", kind, {"type": kind, "produced": produced})
+        found: dict[str, Any] = {"type": kind, "produced": produced}
+        if kind in _DELTAS and not produced and not event.get(_DELTAS[kind][0]):
+            # nothing to add: the application's transcript is what it was, as an empty delta leaves it
+            text, key = _DELTAS[kind]
+            found["empty"] = {name: event[name] for name in (text, key) if name in event}
+        return Parsed("accepted", kind, found)
 
     def dump(self, direction: Direction, obj: Any) -> Any:
         """The protocol members the strands events carry, where they came from (:586-803)."""
         kind, produced = obj["type"], obj["produced"]
-        found: dict[str, Any] = {"type": kind}
+        found: dict[str, Any] = {"type": kind, **obj.get("empty", {})}
         for emitted in produced:
             name = emitted.get("type")
             if name == "bidi_response_start":
