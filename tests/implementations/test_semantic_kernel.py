@@ -66,3 +66,15 @@ def test_on_the_wire_its_functions_are_named_plugin_function() -> None:
     update = next(frame.event for frame in played.session.client_frames if frame.event_type == "session.update")
     assert [tool["name"] for tool in update["session"]["tools"]] == ["conformance-lookup_order"]
     assert update["session"]["tools"][0]["parameters"]["properties"] == {"order_number": {"type": "string"}}
+
+
+def test_on_the_wire_its_audio_goes_out_as_input_audio_buffer_append() -> None:
+    import base64
+
+    from conformance.adapters.wire import AppStep, Settings
+
+    app = (AppStep("pause", seconds=0.2), AppStep("append_audio", seconds=0.1), AppStep("pause", seconds=0.3))
+    played = run_scenario(SemanticKernelWireAdapter(), SCENARIOS_BY_ID["connect"].build(), Settings(), app, bound=5)
+    assert played.failure is None and not played.leftovers
+    appended = [frame.event for frame in played.session.client_frames if frame.event_type == "input_audio_buffer.append"]
+    assert sum(len(base64.b64decode(event["audio"])) for event in appended) == 4800

@@ -112,7 +112,9 @@ class SemanticKernelClient(WireClient):
     async def append_audio(self, pcm: bytes) -> None:
         from semantic_kernel.contents import AudioContent, RealtimeAudioEvent
 
-        await self.service.send(RealtimeAudioEvent(audio=AudioContent(data=pcm, mime_type="audio/pcm")))
+        # data_format="base64", as AudioContent.from_audio_file makes it (audio_content.py:84): send()
+        # writes data_string (:529), which is empty for bytes without a data format
+        await self.service.send(RealtimeAudioEvent(audio=AudioContent(data=pcm, data_format="base64", mime_type="audio/pcm")))
 
     async def interrupt(self) -> None:
         from semantic_kernel.contents import RealtimeEvent
