@@ -90,7 +90,7 @@ class SemanticKernelAdapter(Adapter):
             "conversation-items": f"every text item goes out as a user message ({REALTIME}:532-547, :624-639), and no item carries previous_item_id",
             "item-retrieve": f"SendEvents has no conversation.item.retrieve ({REALTIME}:147-158): send() sends nothing for it",
             "output-audio-buffer": "OpenAIRealtimeWebsocket connects over WebSocket (the WebRTC client is another class)",
-            "session.turn-detection-off": f"turn_detection=None is dropped: prepare_settings_dict dumps with exclude_none=True (semantic_kernel/connectors/ai/prompt_execution_settings.py:79-87)",
+            "session.turn-detection-off": "turn_detection=None is dropped: prepare_settings_dict dumps with exclude_none=True (semantic_kernel/connectors/ai/prompt_execution_settings.py:79-87)",
             "session.idle-timeout": f"TurnDetection has no idle_timeout_ms ({SETTINGS}:45-51)",
             "session.speed": f"OpenAIRealtimeExecutionSettings has no speed ({SETTINGS}:57-80)",
             "session.audio-formats": f"input_audio_format and output_audio_format take the beta names only ({SETTINGS}:61-62), which land as audio.input.format strings (:104-109) that RealtimeSessionCreateRequest refuses ({REALTIME}:174)",

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import json
 from typing import Any
 
