@@ -1,0 +1,5 @@
+"""Semantic Kernel's OpenAI realtime client over WebSocket (`semantic_kernel.connectors.ai.open_ai.OpenAIRealtimeWebsocket`)."""
+
+NAME = "semantic-kernel"
+ADAPTER = "adapter:SemanticKernelAdapter"
+WIRE = "wire:SemanticKernelWireAdapter"
