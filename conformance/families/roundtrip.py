@@ -253,11 +253,15 @@ def invalid_sent_cause(sent: Any, verdict: Any) -> tuple[Cause, Any]:
     if not verdict.errors:
         kind = verdict.type or (sent.get("type") if isinstance(sent, dict) else None) or "a frame"
         return Cause(f"sends-invalid/{kind}", f"the library sends {kind} that is {verdict.verdict}"), None
-    first = verdict.errors[0]
-    holder = owner(sent, first.path, "client")
-    nulls_for_strings = all(error.got == "null" and "string" in error.expected for error in verdict.errors)
-    if nulls_for_strings:
+    def null_for_string(error: Any) -> bool:
+        return error.got == "null" and "string" in error.expected
+
+    if all(null_for_string(error) for error in verdict.errors):
+        holder = owner(sent, verdict.errors[0].path, "client")
         return Cause(f"sends-null-member/{holder}", f"the library sends {holder} as null where the schema wants a string; a server may refuse it"), "SHOULD"
+    # named after the error that sets the level, not a null beside it
+    first = next(error for error in verdict.errors if not null_for_string(error))
+    holder = owner(sent, first.path, "client")
     return Cause(f"sends-invalid-member/{holder}", f"the library sends {holder} invalid ({first.expected} expected, {first.got} sent)"), None
 
 
