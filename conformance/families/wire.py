@@ -698,6 +698,10 @@ def prepare(driver: Driver, scenario: WireScenario, spec: CheckSpec) -> tuple[Wi
     wire = _wire(driver, scenario.needs | spec.needs)
     trigger = choose_trigger(scenario, wire, driver)
     dialect = getattr(driver.adapter, "dialect", "ga") or "ga"
+    if "configure" in scenario.needs:
+        why = wire_config.uncarried(dialect, scenario.settings)
+        if why is not None:
+            raise NotApplicable(f"what the application configures here is outside the {dialect} dialect: {why}")
     play = Play(trigger=trigger, dialect=dialect)
     if scenario.chooses_odd:
         odd, note = wire_refused.choose(driver, dialect)

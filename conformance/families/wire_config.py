@@ -18,6 +18,7 @@ A group the library cannot send at all is outside its scope (``Check.sends``): n
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,6 +29,8 @@ from ..findings import Cause
 from ..jsonpath import MISSING, lookup
 from ..live.scripted_server import Script, Step
 from ..live.wire_runner import ScenarioRun
+from ..protocol import dialects
+from ..verdict import judge
 from .wire_base import TEXT, CheckSpec, Play, WireScenario, client, shown
 from .wire_events import LOOKUP_ORDER, Events, merge, replies
 
@@ -93,6 +96,25 @@ def settings_features(settings: Settings) -> frozenset[str]:
     if settings.output_modalities is not None:
         found.add("session.output-modalities")
     return frozenset(found)
+
+
+def uncarried(dialect: str, settings: Settings) -> str | None:
+    """Why a client of ``dialect`` cannot send ``settings`` at all (the dialect has no place for them),
+    or ``None``: the GA ``session.update`` of them, written in the dialect, is valid there and reads
+    back as what was configured."""
+    if dialect == "ga":
+        return None
+    profile = dialects.get(dialect)
+    sent = profile.from_ga({"type": "session.update", "session": settings.ga_session()}, "client")
+    if sent is None:
+        return f"the {dialect} dialect has no session.update"
+    verdict = judge(json.dumps(sent), "client", dialect)
+    if not verdict.ok:
+        error = verdict.errors[0] if verdict.errors else None
+        return f"the {dialect} dialect has no place for it" + (f" ({error.path}: expected {error.expected}, got {error.got})" if error else "")
+    back = profile.to_ga(sent, "client") or {}
+    lost = differences(settings, back.get("session") or {})
+    return f"the {dialect} dialect cannot carry it ({lost[0]})" if lost else None
 
 
 def _script(play: Play = TEXT) -> Script:

@@ -3,10 +3,13 @@ frame that shows it.
 
 The scripted server speaks the implementation's dialect (``Adapter.dialect``). A client frame that
 the server's dialect refuses but another dialect accepts (:func:`conformance.detect.fits` judges it
-under every dialect) is a frame of that other dialect: a beta client's flat ``session.update`` sent
-to a GA endpoint, which the endpoint refuses, so the application sees nothing at all. A frame the
-server's dialect accepts with members it does not know is not such evidence (it is that dialect
-with extra members), nor is a frame no dialect accepts (it is just invalid).
+under every dialect) for want of members the other dialect does not ask for is a frame of that
+other dialect: a beta client's flat ``session.update`` (no ``session.type``) sent to a GA endpoint,
+which the endpoint refuses, so the application sees nothing at all. A frame the server's dialect
+accepts with members it does not know is not such evidence (it is that dialect with extra members),
+nor is a frame no dialect accepts, nor one with a value the server's dialect does not allow
+(``semantic_vad`` sent to xAI, which has only ``server_vad``): those are invalid frames, judged by
+``sends-valid-events`` as such.
 
 Every failing check of a scenario whose client speaks another dialect is that one finding
 (``speaks-another-dialect``), since whatever else went wrong follows from it.
@@ -41,8 +44,8 @@ def _mismatch(run: ScenarioRun) -> Result | None:
         if not frame.has_event or not isinstance(frame.event, dict):
             continue
         _, verdicts = fits(frame.event, "client")
-        if verdicts[ours].ok:
-            continue
+        if verdicts[ours].ok or not verdicts[ours].errors or any(error.got != "absent" for error in verdicts[ours].errors):
+            continue  # valid here, or wrong in a value (semantic_vad where only server_vad exists): invalid, not another dialect
         valid = frozenset(name for name, verdict in verdicts.items() if verdict.ok)
         if valid:
             evidence.append((frame, valid, verdicts[ours]))

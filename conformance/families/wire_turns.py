@@ -30,7 +30,7 @@ from ..findings import Cause
 from ..jsonpath import MISSING
 from ..live.scripted_server import Script, Step
 from ..live.wire_runner import ScenarioRun
-from .wire_base import TEXT, CheckSpec, Play, WireScenario, asked, client, sent_labelled, server, shown, turn_frames, where
+from .wire_base import TEXT, CheckSpec, Play, WireScenario, absolute, asked, client, sent_labelled, server, shown, turn_frames, where
 from .wire_events import LOOKUP_ORDER, Events, function_call_response, replies, spoken_response
 from .wire_texts import FIRST_ASK, FIRST_SAID, MARK_FIRST, MARK_SECOND, SECOND_ASK, SECOND_SAID, TWO_TURNS
 
@@ -173,7 +173,8 @@ def partial_output_reaches_app(scenario: WireScenario, run: ScenarioRun) -> Resu
     if done is None:
         return fail("the failed response never finished (the client had gone)")
     sent = sum(len(base64.b64decode(f.event.get("delta", ""))) for f in server(run, "response.output_audio.delta") if f.event.get("response_id") == "resp_w1")
-    got = seen_audio_bytes(run.seen)
+    second = sent_labelled(run, "resp_w2 created")
+    got = seen_audio_bytes(run.seen, until=absolute(run, second) if second is not None else None)
     problems = []
     if got < sent:
         problems.append(f"the application got {got} of the {sent} bytes of audio it streamed")

@@ -122,23 +122,7 @@ class ReferenceClient(WireClient):
 
     def session_config(self) -> dict[str, Any]:
         """Every setting the application made, as GA says it (``"off"``: an explicit null)."""
-        settings = self.settings
-        session: dict[str, Any] = {"type": "realtime"}
-        if settings.instructions is not None:
-            session["instructions"] = settings.instructions
-        audio_input: dict[str, Any] = {}
-        for member, value in (("turn_detection", None if settings.turn_detection == "default" else settings.turn_detection), ("transcription", settings.transcription), ("noise_reduction", settings.noise_reduction)):
-            if value is not None:
-                audio_input[member] = None if value == "off" else dict(value)
-        if audio_input:
-            session["audio"] = {"input": audio_input}
-        if settings.voice is not None:
-            session.setdefault("audio", {})["output"] = {"voice": settings.voice}
-        if settings.output_modalities is not None:
-            session["output_modalities"] = list(settings.output_modalities)
-        if settings.tools:
-            session["tools"] = [{"type": "function", "name": t.name, "description": t.description, "parameters": dict(t.parameters)} for t in settings.tools]
-        return session
+        return self.settings.ga_session()
 
     async def truncate_playing(self) -> None:
         item = self.playing_item
