@@ -562,7 +562,7 @@ SCENARIOS: tuple[WireScenario, ...] = (
     WireScenario(
         "strictly-refused-event",
         "a valid event that the library's own parser refuses, in the middle of a response, then a second turn",
-        two_turns(lambda e, play: Odd(text=play.odd or wire_refused.FALLBACK)),
+        two_turns(lambda e, play: Odd(text=play.odd or wire_refused.fallback(play.dialect))),
         app=TWO_TURNS,
         triggers=TURN_TRIGGERS,
         checks=tolerance("strictly-refused-event"),

@@ -199,14 +199,15 @@ def function_call_response(
 
 def user_turn(e: Events, turn: int, *, fresh: bool = False) -> list[Step]:
     """The server's side of a spoken user turn under server VAD (session-rules.md §1, "Input"): once
-    the client appends audio, ``speech_started``, ``speech_stopped``, ``committed`` and the user's
-    item; the response that follows is the server's own (``create_response``). ``fresh``: only
-    audio appended once the step starts waiting counts (a second turn)."""
+    the client appends audio, ``speech_started``; once its appends stop, ``speech_stopped``,
+    ``committed`` and the user's item; the response that follows is the server's own
+    (``create_response``). ``fresh``: only audio appended once the step starts waiting counts (a
+    second turn)."""
     user = f"item_user_w{turn}"
     item = {"id": user, "object": "realtime.item", "type": "message", "status": "completed", "role": "user", "content": [{"type": "input_audio", "transcript": None}]}
     return [
         Step(send=e("input_audio_buffer.speech_started", audio_start_ms=100, item_id=user), when=APPEND, fresh=fresh, label=f"turn {turn} heard"),
-        Step(send=e("input_audio_buffer.speech_stopped", audio_end_ms=500, item_id=user)),
+        Step(send=e("input_audio_buffer.speech_stopped", audio_end_ms=500, item_id=user), quiet=APPEND),
         Step(send=e("input_audio_buffer.committed", previous_item_id=None, item_id=user)),
         Step(send=e("conversation.item.added", previous_item_id=None, item=item)),
         Step(send=e("conversation.item.done", previous_item_id=None, item=item)),

@@ -5,8 +5,9 @@ dialect) are offered to it, of types a server may send in the middle of any resp
 (:data:`MID_SESSION`) and that the client's scope lets a server send it (an MCP event only to a
 client that can send MCP tools); the first it rejects is the odd frame, sent as it is in the corpus.
 A library whose parser rejects none of them, or that has no parse-level adapter, gets
-:data:`FALLBACK`: a valid GA ``error`` whose every nullable member is ``null`` — what servers send for
-an error that no client event caused, and what over-strict models (``code: str``) refuse.
+:data:`FALLBACK`: the user's spoken item as a GA server adds it when input transcription is off,
+``previous_item_id`` and the audio part's ``transcript`` both ``null`` — valid, and what over-strict
+models (``transcript: str``) refuse.
 
 Either way the event is valid, so surviving it is MUST (the session and the corpus families hold a
 refusal of a valid event to MUST too: a refusal that raises ends a receive loop).
@@ -21,6 +22,7 @@ from ..adapters.adapter import ImplementationFailed, NotApplicable, NotImplement
 from ..adapters.scope import produced_by
 from ..checks import Driver
 from ..corpus import fixtures
+from ..protocol import dialects
 
 #: Server events a server may send in the middle of a response without the client having asked for
 #: them: asynchronous transcription (session-rules rule 35), rate limits (§3 item 2), items added by
@@ -40,12 +42,24 @@ MID_SESSION = (
 
 FALLBACK = json.dumps(
     {
-        "type": "error",
+        "type": "conversation.item.added",
         "event_id": "event_w_nulls",
-        "error": {"type": "invalid_request_error", "code": None, "message": "The server could not apply a setting; the session goes on.", "param": None, "event_id": None},
+        "previous_item_id": None,
+        "item": {"id": "item_user_spoken", "object": "realtime.item", "type": "message", "status": "completed", "role": "user", "content": [{"type": "input_audio", "transcript": None}]},
     }
 )
-FALLBACK_NOTE = "a valid error whose code, param and event_id are null (no event of the corpus was refused, or the library has no parser of its own to ask)"
+FALLBACK_NOTE = (
+    "the user's spoken item with previous_item_id and transcript null, as a server adds it with transcription off "
+    "(no event of the corpus was refused, or the library has no parser of its own to ask)"
+)
+
+
+def fallback(dialect: str) -> str:
+    """:data:`FALLBACK` as a server of ``dialect`` sends it."""
+    if dialect == "ga":
+        return FALLBACK
+    sent = dialects.get(dialect).from_ga(json.loads(FALLBACK), "server")
+    return json.dumps(sent) if sent is not None else FALLBACK
 
 
 @cache
@@ -83,4 +97,4 @@ def _choose(driver: Driver, dialect: str) -> tuple[str, str]:
             return text, f"{fixture_id}, on which its parser raises: {str(crash)[:200]}"
         if parsed.outcome == "rejected":
             return text, f"{fixture_id}, which its parser rejects: {parsed.detail[:200]}"
-    return FALLBACK, FALLBACK_NOTE
+    return fallback(dialect), FALLBACK_NOTE

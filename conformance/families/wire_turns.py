@@ -87,7 +87,7 @@ def _call_without_item(play: Play = TEXT) -> Script:
             *spoken_response(e, "resp_w2", "item_w2", ("Order A-1042 ", "has shipped."), chunks=2),
         ),
         replies=replies(e),
-        wait_timeout=4,
+        wait_timeout=2.5,
     )
 
 
@@ -210,7 +210,7 @@ SCENARIOS: tuple[WireScenario, ...] = (
         "function-call-without-item",
         "the model calls the application's function, but only response.function_call_arguments.done and response.done carry the call",
         _call_without_item,
-        app=(AppStep("pause", seconds=0.2), AppStep("send_text", text=FIRST_ASK), AppStep("wait", until={"transcript": MARK_FIRST}, seconds=5), AppStep("wait", until={"script": "done"}, seconds=5)),
+        app=(AppStep("pause", seconds=0.2), AppStep("send_text", text=FIRST_ASK), AppStep("wait", until={"transcript": MARK_FIRST}, seconds=4), AppStep("wait", until={"script": "done"}, seconds=4)),
         settings=Settings(tools=(LOOKUP_ORDER,)),
         needs=frozenset({"function-calls"}),
         triggers=TURNS,  # type: ignore[arg-type]

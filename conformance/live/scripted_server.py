@@ -40,6 +40,9 @@ from .server import Connection, LiveServer
 #: A reply builder: the client frame it answers -> the server events to send back.
 Builder = Callable[[Frame], Sequence[Any]]
 
+#: How long a client must stop sending a ``Step.quiet`` pattern before the step goes on.
+QUIET = 0.2
+
 #: Client event types that make a server act; a script derived from a transcript waits for these.
 TRIGGERS: frozenset[str] = frozenset(
     {
@@ -81,6 +84,10 @@ class Step:
     #: Match only a client frame that arrives once the step starts waiting (a second turn's audio,
     #: not what is left of the first turn's).
     fresh: bool = False
+    #: Before sending, wait until no client frame matching this pattern has come for
+    #: :data:`QUIET` seconds (at most the script's ``wait_timeout``), as a voice detector waits for
+    #: the speech to stop: the frames that came are consumed, so a later ``fresh`` step waits for new ones.
+    quiet: Mapping[str, Any] | None = None
 
     @property
     def sends(self) -> bool:
@@ -252,6 +259,19 @@ class ScriptedServer:
         await _Player(self.script, session).run()
 
 
+def dialect_opening(dialect: str) -> list[dict[str, Any]]:
+    """What a dialect's server sends right after ``session.created``, as the dialect reference server
+    does (:mod:`conformance.live.dialect_server`): xAI's ``conversation.created`` ("the first message
+    at connection", docs.x.ai), which its clients wait for before configuring the session, and the
+    keep-alive ``ping`` of xAI and Inworld."""
+    opening: list[dict[str, Any]] = []
+    if dialect == "xai":
+        opening.append({"type": "conversation.created", "event_id": "event_opening_1", "conversation": {"id": "conv_wire", "object": "realtime.conversation"}})
+    if dialect in ("xai", "inworld"):
+        opening.append({"type": "ping", "event_id": "event_opening_2", "timestamp": int(time.time() * 1000)})
+    return opening
+
+
 class _Player:
     """Plays one script over one connection: a receiver task reads (and so records) every client
     frame and answers replies, while the steps run in order."""
@@ -275,6 +295,8 @@ class _Player:
                         self.session.notes.append(f"the client closed the connection before {step.label or 'a step'}")
                         break
                     self.session.notes.append(f"{step.label or 'a step'}: no client frame matching {json.dumps(step.when)} within {self.script.wait_timeout:g} s")
+                if step.quiet is not None:
+                    await self._until_quiet(step.quiet)
                 if step.after:
                     await asyncio.sleep(step.after)
                 self.session.sent.append(await self._send(step) if step.sends else None)
@@ -321,6 +343,17 @@ class _Player:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self.arrived.wait(), left)
 
+    async def _until_quiet(self, pattern: Mapping[str, Any]) -> None:
+        """Wait until no frame matching ``pattern`` has come for ``QUIET`` seconds; consume them all."""
+        deadline = time.monotonic() + self.script.wait_timeout
+        while not self.connection.closed:
+            last = max((frame.t or 0.0 for frame in self.received if frame.has_event and matches(frame.event, pattern)), default=None)
+            now = time.monotonic() - self.connection.opened
+            if last is None or now - last >= QUIET or time.monotonic() >= deadline:
+                break
+            await asyncio.sleep(0.02)
+        self.consumed.update(index for index, frame in enumerate(self.received) if frame.has_event and matches(frame.event, pattern))
+
     async def _send(self, step: Step) -> Frame | None:
         if self.connection.closed:
             return None
@@ -333,7 +366,11 @@ class _Player:
             try:
                 if step.text is not None:
                     return await self.connection.send_text(step.text)
-                return await self.connection.send_event(event)
+                sent = await self.connection.send_event(event)
+                if isinstance(event, dict) and event.get("type") == "session.created":
+                    for extra in dialect_opening(self.session.dialect):
+                        await self.connection.send_event(extra)
+                return sent
             except Exception:  # noqa: BLE001 - a client that went away ends the play, not the server
                 return None
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ..adapters.wire import Settings, WireAdapter, WireClient
 from .scripted_server import PlayedSession, Script, ScriptedServer
-from .wire_runner import CLOSE_TIMEOUT, CONNECT_TIMEOUT, SETTLE_TIME
+from .wire_runner import CLOSE_TIMEOUT, CONNECT_TIMEOUT, settle
 
 
 @dataclass
@@ -87,8 +87,7 @@ async def _drive(adapter: WireAdapter, server: ScriptedServer, settings: Setting
         while time.monotonic() < limit and not (len(server.sessions) >= done and all(session.done.is_set() for session in server.sessions)):
             await asyncio.sleep(0.02)
         await asyncio.gather(*(asyncio.wait_for(client.close(), CLOSE_TIMEOUT) for client in clients), return_exceptions=True)
-    await asyncio.sleep(SETTLE_TIME)
-    left = [task for task in asyncio.all_tasks() if task is not me and not task.done()]
+    left = await settle(me)
     run.leftovers.extend(f"task {task.get_name()}" for task in left)
     for task in left:
         task.cancel()

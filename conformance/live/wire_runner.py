@@ -128,14 +128,23 @@ async def _drive(adapter: WireAdapter, server: ScriptedServer, settings: Setting
         await asyncio.wait_for(client.close(), CLOSE_TIMEOUT)
     except Exception as error:  # noqa: BLE001
         run.app_notes.append(f"closing the session failed: {type(error).__name__}: {_line(error)}")
-    await asyncio.sleep(SETTLE_TIME)
-    left = [task for task in asyncio.all_tasks() if task is not me and not task.done()]
+    left = await settle(me)
     run.leftovers.extend(_describe(task) for task in left)
     for task in left:
         task.cancel()
     if left:
         await asyncio.wait(left, timeout=2)
     run.leftovers.extend(client.leftovers())
+
+
+async def settle(me: asyncio.Task[Any] | None) -> list[asyncio.Task[Any]]:
+    """The tasks still running ``SETTLE_TIME`` after the client closed (none: sooner)."""
+    limit = time.monotonic() + SETTLE_TIME
+    while True:
+        left = [task for task in asyncio.all_tasks() if task is not me and not task.done()]
+        if not left or time.monotonic() >= limit:
+            return left
+        await asyncio.sleep(0.02)
 
 
 class _NeverConnected(Exception):

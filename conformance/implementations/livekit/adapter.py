@@ -15,6 +15,8 @@ class LivekitAdapter(Adapter):
     §2.6); the wire family is what judges it."""
 
     name = "livekit"
+    #: ``RealtimeSession`` on the wire (wire.py) is a client; there is no model to judge.
+    conformance_class = "client"
     sides = frozenset({"client"})
     transports = frozenset({"websocket"})
     missing = frozenset(Capability)

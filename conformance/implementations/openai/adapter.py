@@ -38,6 +38,9 @@ class _CapturingSocket:
 
 class OpenAISDKAdapter(Adapter):
     name = "openai"
+    #: The SDK's types are a model; ``client.realtime.connect()`` on the wire (wire.py) is a client
+    #: that sends whatever the application writes (its scope is all of it).
+    conformance_class = ("model", "client")
     sides = frozenset({"client"})
     transports = frozenset({"websocket", "webrtc", "sip"})
 

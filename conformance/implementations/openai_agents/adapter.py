@@ -44,6 +44,8 @@ class _Recorder:
 
 class OpenAIAgentsAdapter(Adapter):
     name = "openai-agents"
+    #: Its model events are a model; ``OpenAIRealtimeWebSocketModel`` on the wire (wire.py) is a client.
+    conformance_class = ("model", "client")
     sides = frozenset({"client"})
     transports = frozenset({"websocket", "webrtc", "sip"})
 

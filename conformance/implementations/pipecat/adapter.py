@@ -23,7 +23,21 @@ import logging
 from typing import Any
 
 from ...adapters.adapter import Adapter, Direction, Parsed
+from ...adapters.scope import FEATURES, Scope
 from ...adapters.views import application_view
+
+LLM = "pipecat/services/openai/realtime/llm.py"
+EVENTS = "pipecat/services/openai/realtime/events.py"
+#: What ``OpenAIRealtimeLLMService`` cannot send, and where that shows (its wire checks, wire.py).
+CANNOT_SEND = {
+    "transcription-sessions": f"SessionProperties.type is Literal['realtime'] ({EVENTS}:218)",
+    "out-of-band-responses": f"_create_response sends ResponseProperties(output_modalities=...) only, which has no conversation or input ({LLM}:1318-1322, {EVENTS}:321-340)",
+    "response.settings": f"the service sends no per-response settings: ResponseProperties(output_modalities=...) only ({LLM}:1318-1322)",
+    "item-delete": f"the service never sends conversation.item.delete (no ConversationItemDeleteEvent in {LLM})",
+    "output-audio-buffer": "the service connects over WebSocket only",
+    "session.idle-timeout": f"TurnDetection has no idle_timeout_ms ({EVENTS}:94-107)",
+    "session.truncation": f"SessionProperties has no truncation ({EVENTS}:191-237)",
+}
 
 
 class PipecatAdapter(Adapter):
@@ -35,6 +49,9 @@ class PipecatAdapter(Adapter):
     #: The service reads the models' attributes and never serializes a server event: a null and an
     #: absent member are both None to it.
     nulls_distinct = False
+    #: The events module is a model; ``OpenAIRealtimeLLMService`` on the wire (wire.py) is a client.
+    conformance_class = ("model", "client")
+    scope = Scope(sends=frozenset(FEATURES) - set(CANNOT_SEND), why=CANNOT_SEND)
 
     def __init__(self) -> None:
         logging.getLogger("pipecat").setLevel(logging.WARNING)
