@@ -176,6 +176,10 @@ async def _play(client: WireClient, server: ScriptedServer, settings: Settings, 
                 gone = watch.gone()
                 run.app_notes.append(f"stopped waiting for {dict(step.until)}: {gone}" if gone else f"waited {step.seconds or 5.0:g} s for {dict(step.until)} in vain")
         else:
+            gone = watch.gone()
+            if gone:  # an application does not talk to a session its library says is dead
+                run.app_notes.append(f"did not {step.action}: {gone}")
+                continue
             if step.action == "send_text":
                 action = client.send_text(step.text)
             elif step.action == "append_audio":

@@ -104,8 +104,9 @@ class PipecatClient(WireClient):
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(self.task.cancel(), 3)
             if self.runner_task is not None:
-                with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError, Exception):
-                    await asyncio.wait_for(self.runner_task, 3)
+                # asyncio.wait, not wait_for: a runner that takes longer to stop is left running
+                # (the scenario reports and cancels it), never awaited past the bound.
+                await asyncio.wait({self.runner_task}, timeout=2.5)
         finally:
             if self.sink is not None:
                 with contextlib.suppress(ValueError):
