@@ -235,14 +235,17 @@ class DiesOnDeltaWithoutText(ReferenceClient):
         await super().on_message(message)
 
 
-class DiesOnNullErrorCode(ReferenceClient):
-    """Its own error model types ``code`` as a string: an error whose code is null (valid GA) fails
-    its validation, and the exception ends the receive loop."""
+class DiesOnNullTranscript(ReferenceClient):
+    """Its own item model types an audio part's ``transcript`` as a string: a user item whose transcript
+    is null (valid GA, what a server adds with transcription off) fails its validation, and the
+    exception ends the receive loop."""
 
-    async def on_error(self, event: dict[str, Any]) -> None:
-        if not isinstance(event["error"].get("code"), str):
-            raise ValueError("error.code: Input should be a valid string")
-        await super().on_error(event)
+    async def handle(self, event: dict[str, Any]) -> None:
+        if event["type"] in ("conversation.item.added", "conversation.item.done"):
+            for part in event["item"].get("content") or ():
+                if "transcript" in part and not isinstance(part["transcript"], str):
+                    raise ValueError("item.content.0.transcript: Input should be a valid string")
+        await super().handle(event)
 
 
 class LosesFirstUpdateSometimes(ReferenceClient):
@@ -414,7 +417,7 @@ BROKEN_CLIENTS: tuple[BrokenClient, ...] = (
     BrokenClient("asserts-event-id", "asserts that every server event has a non-empty event_id, outside any try", _tolerance("empty-event-id") + _tolerance("missing-event-id"), AssertsEventId),
     BrokenClient("dies-on-untyped-frame", "dispatches on the frame's type before validating it; a frame with no type ends its receive loop", _tolerance("frame-without-type"), DiesOnUntypedFrame),
     BrokenClient("dies-on-delta-without-text", "appends every transcript delta's text before validating it; a delta without one ends its receive loop", _tolerance("delta-missing-member"), DiesOnDeltaWithoutText),
-    BrokenClient("dies-on-null-error-code", "its own error model refuses a null code (valid GA), and the exception ends its receive loop", _tolerance("strictly-refused-event"), DiesOnNullErrorCode),
+    BrokenClient("dies-on-null-transcript", "its own item model refuses a null transcript (valid GA), and the exception ends its receive loop", _tolerance("strictly-refused-event"), DiesOnNullTranscript),
     BrokenClient("loses-first-update-sometimes", "its first session.update races the socket's readiness and is lost on one connection in three", ("wire/first-update-every-connection/always-configures",), LosesFirstUpdateSometimes),
     BrokenClient("semantic-vad-as-server-vad", "sends semantic_vad as server_vad", ("wire/config-semantic-vad/carries-configuration",), SemanticVadAsServerVad),
     BrokenClient("drops-vad-members", "sends the turn detection type only, none of its members", ("wire/config-server-vad/carries-configuration", "wire/config-semantic-vad/carries-configuration"), DropsVadMembers),
