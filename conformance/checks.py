@@ -125,7 +125,7 @@ def evaluate(check: Check, driver: Driver) -> Ran:
     except NotApplicable as why:
         return Ran(None, str(why), False, judged.level)
     except NotImplementedCapability as missing:
-        return Ran(None, str(missing), True, judged.level)
+        return Ran(None, str(missing), True, _lower(judged.level, getattr(missing, "level", None)))
     except ImplementationFailed as crash:
         return Ran(False, str(crash), True, judged.level, getattr(crash, "cause", None))
     level = judged.level
@@ -135,6 +135,11 @@ def evaluate(check: Check, driver: Driver) -> Ran:
     if judged.not_used and not result.passed:
         message = f"not used: {adapter.name} does not hand {check.event_type} to its application ({message})"
     return Ran(result.passed, message, True, level, result.cause, judged.not_used)
+
+
+def _lower(level: Level, other: Level | None) -> Level:
+    """The lower of two levels (a missing action of a client is INFO, as its scope's gaps are)."""
+    return other if other is not None and LEVELS.index(other) > LEVELS.index(level) else level
 
 
 class Driver:

@@ -151,7 +151,7 @@ def class_name(klass: ConformanceClass | tuple[ConformanceClass, ...]) -> str:
 
 
 def _listed(features: list[str]) -> str:
-    return ", ".join(features)
+    return ", ".join(feature.replace("|", " or ") for feature in features)
 
 
 def table() -> str:

@@ -230,7 +230,11 @@ class Scope:
         return self.consumes is None or event_type is None or event_type in self.consumes
 
     def unsendable(self, features: Iterable[str]) -> list[str]:
-        return [] if self.sends is None else sorted(set(features) - self.sends)
+        """The features it cannot send; ``a|b`` asks for either (a user's turn typed or spoken)."""
+        if self.sends is None:
+            return []
+        sends = self.sends
+        return sorted(feature for feature in set(features) if not any(part in sends for part in feature.split("|")))
 
     def to_json(self) -> dict[str, Any]:
         return {

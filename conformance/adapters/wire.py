@@ -94,6 +94,26 @@ class Settings:
     def tool(self, name: str) -> Tool | None:
         return next((tool for tool in self.tools if tool.name == name), None)
 
+    def ga_session(self) -> dict[str, Any]:
+        """The GA ``session`` of a ``session.update`` that carries every setting made, nothing else
+        (``"off"``: an explicit null)."""
+        session: dict[str, Any] = {"type": "realtime"}
+        if self.instructions is not None:
+            session["instructions"] = self.instructions
+        audio_input: dict[str, Any] = {}
+        for member, value in (("turn_detection", None if self.turn_detection == "default" else self.turn_detection), ("transcription", self.transcription), ("noise_reduction", self.noise_reduction)):
+            if value is not None:
+                audio_input[member] = None if value == "off" else dict(value)
+        if audio_input:
+            session["audio"] = {"input": audio_input}
+        if self.voice is not None:
+            session.setdefault("audio", {})["output"] = {"voice": self.voice}
+        if self.output_modalities is not None:
+            session["output_modalities"] = list(self.output_modalities)
+        if self.tools:
+            session["tools"] = [{"type": "function", "name": t.name, "description": t.description, "parameters": dict(t.parameters)} for t in self.tools]
+        return session
+
 
 @dataclass(frozen=True)
 class Seen:

@@ -27,9 +27,10 @@ import json
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..protocol import dialects
 from ..sessions.findings import Finding
 from ..sessions.rules import check_frames
 from ..sessions.transcript import Frame, Header, Transcript
@@ -38,6 +39,9 @@ from .server import Connection, LiveServer
 
 #: A reply builder: the client frame it answers -> the server events to send back.
 Builder = Callable[[Frame], Sequence[Any]]
+
+#: How long a client must stop sending a ``Step.quiet`` pattern before the step goes on.
+QUIET = 0.2
 
 #: Client event types that make a server act; a script derived from a transcript waits for these.
 TRIGGERS: frozenset[str] = frozenset(
@@ -77,6 +81,13 @@ class Step:
     when: Mapping[str, Any] | None = None
     #: Says what the step is for, in notes and reports.
     label: str = ""
+    #: Match only a client frame that arrives once the step starts waiting (a second turn's audio,
+    #: not what is left of the first turn's).
+    fresh: bool = False
+    #: Before sending, wait until no client frame matching this pattern has come for
+    #: :data:`QUIET` seconds (at most the script's ``wait_timeout``), as a voice detector waits for
+    #: the speech to stop: the frames that came are consumed, so a later ``fresh`` step waits for new ones.
+    quiet: Mapping[str, Any] | None = None
 
     @property
     def sends(self) -> bool:
@@ -174,6 +185,20 @@ class PlayedSession:
     def client_frames(self) -> list[Frame]:
         return [frame for frame in self.connection.frames if frame.dir == "client"]
 
+    def as_ga(self, frame: Frame | None) -> Frame | None:
+        """A frame of this session as GA reads it: itself under GA; under another dialect, its event
+        translated (``Dialect.to_ga``), its line and time kept."""
+        if frame is None or self.dialect == "ga" or not frame.has_event or not isinstance(frame.event, dict):
+            return frame
+        translated = dialects.get(self.dialect).to_ga(frame.event, frame.dir)  # type: ignore[arg-type]
+        return frame if translated is None else replace(frame, event=translated)
+
+    @property
+    def ga_frames(self) -> list[Frame]:
+        """Every frame, both directions, as GA reads it (the checks' view; :meth:`judgement` judges
+        the client's frames as sent, under the session's dialect)."""
+        return [self.as_ga(frame) for frame in self.connection.frames]  # type: ignore[misc]
+
     def judgement(self) -> Judgement:
         verdicts = tuple((frame, _judge_client(frame, self.dialect)) for frame in self.client_frames)
         frames = self.connection.frames
@@ -192,7 +217,12 @@ def _judge_client(frame: Frame, dialect: str = "ga") -> Verdict | None:
 
 
 class ScriptedServer:
-    """A :class:`LiveServer` that plays ``script`` to each connection (a fresh play per connection)."""
+    """A :class:`LiveServer` that plays ``script`` to each connection (a fresh play per connection).
+
+    A script is written in GA. Under another ``dialect`` the server speaks that dialect: each event
+    goes out as the dialect sends it (``Dialect.from_ga``; an event the dialect does not have is not
+    sent), and each client frame is read as GA (``Dialect.to_ga``) for the script's patterns and
+    replies, as :mod:`conformance.live.dialect_server` does for the reference server."""
 
     def __init__(self, script: Script, *, header: Header | None = None, dialect: str | None = None, **server_options: Any) -> None:
         self.script = script
@@ -229,6 +259,19 @@ class ScriptedServer:
         await _Player(self.script, session).run()
 
 
+def dialect_opening(dialect: str) -> list[dict[str, Any]]:
+    """What a dialect's server sends right after ``session.created``, as the dialect reference server
+    does (:mod:`conformance.live.dialect_server`): xAI's ``conversation.created`` ("the first message
+    at connection", docs.x.ai), which its clients wait for before configuring the session, and the
+    keep-alive ``ping`` of xAI and Inworld."""
+    opening: list[dict[str, Any]] = []
+    if dialect == "xai":
+        opening.append({"type": "conversation.created", "event_id": "event_opening_1", "conversation": {"id": "conv_wire", "object": "realtime.conversation"}})
+    if dialect in ("xai", "inworld"):
+        opening.append({"type": "ping", "event_id": "event_opening_2", "timestamp": int(time.time() * 1000)})
+    return opening
+
+
 class _Player:
     """Plays one script over one connection: a receiver task reads (and so records) every client
     frame and answers replies, while the steps run in order."""
@@ -241,6 +284,7 @@ class _Player:
         self.consumed: set[int] = set()
         self.arrived = asyncio.Event()
         self.send_lock = asyncio.Lock()
+        self.profile = None if session.dialect == "ga" else dialects.get(session.dialect)
 
     async def run(self) -> None:
         receiver = asyncio.create_task(self._receive())
@@ -251,6 +295,8 @@ class _Player:
                         self.session.notes.append(f"the client closed the connection before {step.label or 'a step'}")
                         break
                     self.session.notes.append(f"{step.label or 'a step'}: no client frame matching {json.dumps(step.when)} within {self.script.wait_timeout:g} s")
+                if step.quiet is not None:
+                    await self._until_quiet(step.quiet)
                 if step.after:
                     await asyncio.sleep(step.after)
                 self.session.sent.append(await self._send(step) if step.sends else None)
@@ -270,6 +316,7 @@ class _Player:
             frame = await self.connection.receive(timeout=1.0)
             if frame is None:
                 continue
+            frame = self.session.as_ga(frame)
             self.received.append(frame)
             self.arrived.set()
             for reply in self.script.replies:
@@ -283,9 +330,10 @@ class _Player:
         if step.when is None:
             return True
         deadline = time.monotonic() + self.script.wait_timeout
+        first = len(self.received) if step.fresh else 0
         while True:
             for index, frame in enumerate(self.received):
-                if index not in self.consumed and frame.has_event and matches(frame.event, step.when):
+                if index >= first and index not in self.consumed and frame.has_event and matches(frame.event, step.when):
                     self.consumed.add(index)
                     return True
             left = deadline - time.monotonic()
@@ -295,14 +343,34 @@ class _Player:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self.arrived.wait(), left)
 
+    async def _until_quiet(self, pattern: Mapping[str, Any]) -> None:
+        """Wait until no frame matching ``pattern`` has come for ``QUIET`` seconds; consume them all."""
+        deadline = time.monotonic() + self.script.wait_timeout
+        while not self.connection.closed:
+            last = max((frame.t or 0.0 for frame in self.received if frame.has_event and matches(frame.event, pattern)), default=None)
+            now = time.monotonic() - self.connection.opened
+            if last is None or now - last >= QUIET or time.monotonic() >= deadline:
+                break
+            await asyncio.sleep(0.02)
+        self.consumed.update(index for index, frame in enumerate(self.received) if frame.has_event and matches(frame.event, pattern))
+
     async def _send(self, step: Step) -> Frame | None:
         if self.connection.closed:
             return None
+        event = step.send
+        if step.text is None and self.profile is not None and isinstance(event, dict):
+            event = self.profile.from_ga(event, "server")
+            if event is None:
+                return None  # the dialect has no such event
         async with self.send_lock:
             try:
                 if step.text is not None:
                     return await self.connection.send_text(step.text)
-                return await self.connection.send_event(step.send)
+                sent = await self.connection.send_event(event)
+                if isinstance(event, dict) and event.get("type") == "session.created":
+                    for extra in dialect_opening(self.session.dialect):
+                        await self.connection.send_event(extra)
+                return sent
             except Exception:  # noqa: BLE001 - a client that went away ends the play, not the server
                 return None
 

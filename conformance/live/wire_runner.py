@@ -20,7 +20,11 @@ from ..adapters.wire import AppStep, ClientCrashed, Seen, Settings, WireAdapter,
 from .scripted_server import PlayedSession, Script, ScriptedServer
 
 
-def _reached(until: Mapping[str, Any], seen: Sequence[Seen], session: PlayedSession | None) -> bool:
+def _reached(until: Mapping[str, Any], seen: Sequence[Seen], session: PlayedSession | None, script: Script | None = None) -> bool:
+    if "sent" in until:  # the server has sent the step labelled so
+        if session is None or script is None:
+            return False
+        return any(step.label == until["sent"] and frame is not None for step, frame in zip(script.steps, list(session.sent)))
     if "transcript" in until:
         return str(until["transcript"]) in seen_transcript(seen)
     if "audio" in until:
@@ -52,6 +56,10 @@ class ScenarioRun:
     elapsed: float = 0.0
     #: The script the server played.
     script: Script | None = None
+    #: How the application started its user turns (``text``, ``audio`` or ``none``).
+    trigger: str = "text"
+    #: The connections of a scenario played on many (:mod:`.wire_repeat`), the first one's in ``session``.
+    repeated: Any = None
 
 
 #: How long a client gets to connect, and to close; and how long its connection may take to reach
@@ -63,12 +71,13 @@ CLOSE_TIMEOUT = 3.0
 SETTLE_TIME = 0.5
 
 
-def run_scenario(adapter: WireAdapter, script: Script, settings: Settings, app: Sequence[AppStep], *, bound: float = 20.0) -> ScenarioRun:
-    """Play ``script`` to a fresh client of ``adapter`` configured with ``settings``, doing ``app``.
-    Never raises for what the client does; the whole scenario takes at most about ``bound`` seconds."""
+def run_scenario(adapter: WireAdapter, script: Script, settings: Settings, app: Sequence[AppStep], *, bound: float = 20.0, dialect: str = "ga") -> ScenarioRun:
+    """Play ``script`` to a fresh client of ``adapter`` configured with ``settings``, doing ``app``,
+    the server speaking ``dialect``. Never raises for what the client does; the whole scenario takes
+    at most about ``bound`` seconds."""
     started = time.monotonic()
     run = ScenarioRun(session=None, seen=[], script=script)
-    with ScriptedServer(script) as server:
+    with ScriptedServer(script, dialect=dialect) as server:
         thread = threading.Thread(target=_client_thread, args=(adapter, server, settings, app, bound, run), name=f"conformance-wire-{adapter.name}", daemon=True)
         thread.start()
         thread.join(bound + CLOSE_TIMEOUT + 5)
@@ -119,14 +128,23 @@ async def _drive(adapter: WireAdapter, server: ScriptedServer, settings: Setting
         await asyncio.wait_for(client.close(), CLOSE_TIMEOUT)
     except Exception as error:  # noqa: BLE001
         run.app_notes.append(f"closing the session failed: {type(error).__name__}: {_line(error)}")
-    await asyncio.sleep(SETTLE_TIME)
-    left = [task for task in asyncio.all_tasks() if task is not me and not task.done()]
+    left = await settle(me)
     run.leftovers.extend(_describe(task) for task in left)
     for task in left:
         task.cancel()
     if left:
         await asyncio.wait(left, timeout=2)
     run.leftovers.extend(client.leftovers())
+
+
+async def settle(me: asyncio.Task[Any] | None) -> list[asyncio.Task[Any]]:
+    """The tasks still running ``SETTLE_TIME`` after the client closed (none: sooner)."""
+    limit = time.monotonic() + SETTLE_TIME
+    while True:
+        left = [task for task in asyncio.all_tasks() if task is not me and not task.done()]
+        if not left or time.monotonic() >= limit:
+            return left
+        await asyncio.sleep(0.02)
 
 
 class _NeverConnected(Exception):
@@ -145,17 +163,23 @@ async def _play(client: WireClient, server: ScriptedServer, settings: Settings, 
     session = await _first_session(server, deadline)
     if session is None:
         raise _NeverConnected("the client said it connected, but no connection reached the server")
+    watch = _Watch(client, session)
     for step in app:
         if step.action == "pause":
             await asyncio.sleep(step.seconds)
         elif step.action == "wait":
             assert step.until is not None
             limit = min(deadline, time.monotonic() + (step.seconds or 5.0))
-            while not _reached(step.until, client.seen, session) and time.monotonic() < limit:
+            while not _reached(step.until, client.seen, session, run.script) and time.monotonic() < limit and not watch.gone():
                 await asyncio.sleep(0.02)
-            if not _reached(step.until, client.seen, session):
-                run.app_notes.append(f"waited {step.seconds or 5.0:g} s for {dict(step.until)} in vain")
+            if not _reached(step.until, client.seen, session, run.script):
+                gone = watch.gone()
+                run.app_notes.append(f"stopped waiting for {dict(step.until)}: {gone}" if gone else f"waited {step.seconds or 5.0:g} s for {dict(step.until)} in vain")
         else:
+            gone = watch.gone()
+            if gone:  # an application does not talk to a session its library says is dead
+                run.app_notes.append(f"did not {step.action}: {gone}")
+                continue
             if step.action == "send_text":
                 action = client.send_text(step.text)
             elif step.action == "append_audio":
@@ -169,12 +193,35 @@ async def _play(client: WireClient, server: ScriptedServer, settings: Settings, 
             except Exception as error:  # noqa: BLE001 - the application sees the library raise, and goes on
                 client.saw("error", message=f"{step.action} raised {type(error).__name__}: {_line(error)}", raised=True)
                 run.app_notes.append(f"{step.action} raised {type(error).__name__}: {_line(error)}")
-    while not session.done.is_set() and time.monotonic() < deadline:
+    while not session.done.is_set() and time.monotonic() < deadline and not watch.gone():
         await asyncio.sleep(0.02)
     run.alive_before_close = client.alive()
     crashed = client.crashed()
     if crashed:
         raise ClientCrashed(crashed)
+
+
+class _Watch:
+    """Whether nothing more can come of a session: the connection closed, the client crashed, or
+    the library, having said the session was alive, now says it is dead (its receive loop ended).
+    Waiting on a dead client only wastes the scenario's time; what it missed is the checks' to judge."""
+
+    def __init__(self, client: WireClient, session: PlayedSession) -> None:
+        self.client, self.session = client, session
+        self.was_alive = False
+
+    def gone(self) -> str | None:
+        if self.session.connection.closed:
+            return "the connection closed"
+        if self.client.crashed():
+            return "the client crashed"
+        try:
+            alive = self.client.alive()
+        except Exception:  # noqa: BLE001 - a client that cannot say is taken for alive
+            return None
+        if alive:
+            self.was_alive = True
+        return "the library says the session is dead" if alive is False and self.was_alive else None
 
 
 def speech(seconds: float) -> bytes:

@@ -532,6 +532,10 @@ class Lifecycle:
         response = self._response(event)
         if response is None:
             return
+        call_id = text(event, "call_id")
+        if not mcp and call_id and (ctx.type or "").endswith(".done"):
+            if call_id not in ctx.calls:  # the call exists, whether or not its item was announced
+                ctx.calls[call_id] = ctx.line
         item = self._item(response, event, rule, level, f"is not within a {wanted} item")
         if item is None:
             return
@@ -540,7 +544,6 @@ class Lifecycle:
         if item.done is not None:
             ctx.emit(rule, level, f"{code(ctx.type)} for item {item.id} arrives after its `response.output_item.done` (line {item.done})",  # type: ignore[arg-type]
                      related=(item.done,))
-        call_id = text(event, "call_id")
         if not mcp and call_id is not None and item.call_id is not None and call_id != item.call_id:
             ctx.emit(rule, level, f"{code(ctx.type)} for item {item.id} has call_id {call_id!r}; the item's call_id is {item.call_id!r}",  # type: ignore[arg-type]
                      related=(item.added or 0,))

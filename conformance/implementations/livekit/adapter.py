@@ -30,7 +30,6 @@ import asyncio
 import contextlib
 import copy
 import importlib.metadata
-import json
 import logging
 from typing import Any
 

@@ -3,8 +3,13 @@ and the ``RealtimeSession`` it opens, which run without a LiveKit room.
 
 Driven as LiveKit's own voice agent (``AgentActivity``) drives it:
 
-* connect: ``RealtimeModel(base_url="http://127.0.0.1:PORT/v1", turn_detection=None for "off")``,
-  ``model.session()``, ``update_instructions`` and ``update_tools`` (a raw-schema function tool);
+* connect: ``RealtimeModel(base_url="http://127.0.0.1:PORT/v1", ...)`` with the application's
+  settings as its constructor takes them (``turn_detection``: ``None`` for "off", else the openai
+  types' ``ServerVad`` / ``SemanticVad``; ``input_audio_transcription``: ``AudioTranscription``;
+  ``input_audio_noise_reduction``: the type's name; ``voice``; ``modalities``), ``model.session()``,
+  ``update_instructions`` and ``update_tools`` (a raw-schema function tool);
+* the user's speech: ``session.push_audio(rtc.AudioFrame(...))`` at 24 kHz mono, as
+  ``AgentActivity`` forwards a room's audio (``_realtime/openai.py:1702-1714``);
 * the user's text: a user message added to a copy of ``session.chat_ctx``, ``update_chat_ctx``, then
   ``generate_reply()``;
 * a function call comes out of a generation's ``function_stream``; the application answers with a
@@ -25,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from ...adapters.wire import Settings, WireAdapter, WireClient
@@ -47,9 +53,7 @@ class LivekitClient(WireClient):
 
         self.settings = settings
         self.logs.start()
-        options: dict[str, Any] = {"base_url": url.replace("ws://", "http://", 1) + "/v1", "api_key": "test-key", "model": "gpt-realtime"}
-        if settings.turn_detection == "off":
-            options["turn_detection"] = None
+        options: dict[str, Any] = {"base_url": url.replace("ws://", "http://", 1) + "/v1", "api_key": "test-key", "model": "gpt-realtime", **_options(settings)}
         self.model = realtime.RealtimeModel(**options)
         self.session = self.model.session()
         self.session.on("generation_created", self.on_generation)
@@ -101,6 +105,11 @@ class LivekitClient(WireClient):
         reply = self.session.generate_reply()
         reply.add_done_callback(lambda done: done.cancelled() or done.exception())  # retrieved; errors reach the application as events
 
+    async def append_audio(self, pcm: bytes) -> None:
+        from livekit import rtc
+
+        self.session.push_audio(rtc.AudioFrame(data=pcm, sample_rate=24000, num_channels=1, samples_per_channel=len(pcm) // 2))
+
     async def interrupt(self) -> None:
         self.session.interrupt()
 
@@ -120,6 +129,30 @@ class LivekitClient(WireClient):
     def alive(self) -> bool | None:
         task = getattr(self.session, "_main_atask", None)
         return task is not None and not task.done()
+
+
+def _options(settings: Settings) -> dict[str, Any]:
+    """``RealtimeModel``'s constructor arguments for what the application configured, in the types
+    its signature names (``_realtime/openai.py:355-366``)."""
+    from openai.types import realtime
+    from openai.types.realtime.audio_transcription import AudioTranscription
+
+    options: dict[str, Any] = {}
+    turn = settings.turn_detection
+    if turn == "off":
+        options["turn_detection"] = None
+    elif isinstance(turn, Mapping):
+        kind = realtime.realtime_audio_input_turn_detection.SemanticVad if turn.get("type") == "semantic_vad" else realtime.realtime_audio_input_turn_detection.ServerVad
+        options["turn_detection"] = kind(**dict(turn))
+    if settings.transcription is not None:
+        options["input_audio_transcription"] = None if settings.transcription == "off" else AudioTranscription(**dict(settings.transcription))
+    if settings.noise_reduction is not None:
+        options["input_audio_noise_reduction"] = None if settings.noise_reduction == "off" else settings.noise_reduction.get("type")
+    if settings.voice is not None:
+        options["voice"] = settings.voice
+    if settings.output_modalities is not None:
+        options["modalities"] = list(settings.output_modalities)
+    return options
 
 
 def _tool(name: str, description: str, parameters: dict[str, Any]) -> Any:

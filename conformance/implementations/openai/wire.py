@@ -1,6 +1,9 @@
 """The official ``openai`` SDK on the wire: ``AsyncOpenAI().realtime.connect()``, used as its README
-shows — ``async for event in connection`` to receive, ``connection.session.update(...)``,
-``connection.conversation.item.create(...)`` and ``connection.response.create()`` to send.
+shows — ``async for event in connection`` to receive, ``connection.session.update(...)`` (with
+every setting the application made, written as the API reference writes it),
+``connection.conversation.item.create(...)`` and ``connection.response.create()`` to send, and
+``connection.input_audio_buffer.append(audio=...)`` for the user's speech (base64 PCM, as the
+realtime guide's examples send it; server VAD commits it).
 
 The SDK is a transport: it sends exactly what the application asks and nothing else, so tool
 calls, barge-in and keeping one response in flight are the application's code, not the SDK's; the
@@ -65,6 +68,10 @@ class OpenAIClient(WireClient):
         await self.connection.conversation.item.create(item={"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]})
         await self.connection.response.create()
 
+    async def append_audio(self, pcm: bytes) -> None:
+        for start in range(0, len(pcm), 4800):
+            await self.connection.input_audio_buffer.append(audio=base64.b64encode(pcm[start : start + 4800]).decode("ascii"))
+
     async def interrupt(self) -> None:
         raise NotImplementedError("the openai SDK has no interruption of its own")
 
@@ -83,17 +90,10 @@ class OpenAIClient(WireClient):
 
 
 def _session(settings: Settings) -> dict[str, Any]:
-    """The session.update an application writes from its settings, as the API reference shows."""
-    session: dict[str, Any] = {}
-    if settings.instructions is not None:
-        session["instructions"] = settings.instructions
-    if settings.turn_detection == "off":
-        session["audio"] = {"input": {"turn_detection": None}}
-    if settings.tools:
-        session["tools"] = [{"type": "function", "name": t.name, "description": t.description, "parameters": dict(t.parameters)} for t in settings.tools]
-    if session:
-        session["type"] = "realtime"
-    return session
+    """The session.update an application writes from its settings, as the API reference shows
+    (nothing when it configured nothing)."""
+    session = settings.ga_session()
+    return session if len(session) > 1 else {}
 
 
 class OpenAIWireAdapter(WireAdapter):

@@ -4,6 +4,10 @@
   application's instructions, ``turn_detection: None`` for "off", and its tools as ``FunctionTool`` s;
 * the user's text: ``RealtimeModelSendUserInput`` (the model adds the item and asks for a response
   through its own response-create sequencer);
+* the user's speech: ``RealtimeModelSendAudio(audio=pcm, commit=False)``, what
+  ``RealtimeSession.send_audio`` sends (openai_realtime.py:805-806, :977-978); server VAD commits it;
+* configuration: every setting as ``initial_model_settings`` (``turn_detection``,
+  ``input_audio_transcription``, ``input_audio_noise_reduction``, ``voice``, ``output_modalities``);
 * a function call arrives as ``RealtimeModelToolCallEvent``; the application answers with
   ``RealtimeModelSendToolOutput(start_response=True)``, as ``RealtimeSession`` does;
 * the application's interrupt: ``RealtimeModelSendInterrupt()``, what ``RealtimeSession.interrupt()``
@@ -15,6 +19,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from ...adapters.wire import Settings, WireAdapter, WireClient
@@ -72,6 +77,11 @@ class OpenAIAgentsClient(WireClient):
 
         await self.model.send_event(RealtimeModelSendUserInput(user_input=text))
 
+    async def append_audio(self, pcm: bytes) -> None:
+        from agents.realtime.model_inputs import RealtimeModelSendAudio
+
+        await self.model.send_event(RealtimeModelSendAudio(audio=pcm, commit=False))
+
     async def interrupt(self) -> None:
         from agents.realtime.model_inputs import RealtimeModelSendInterrupt
 
@@ -97,6 +107,15 @@ def _model_settings(settings: Settings) -> dict[str, Any]:
         model_settings["instructions"] = settings.instructions
     if settings.turn_detection == "off":
         model_settings["turn_detection"] = None
+    elif isinstance(settings.turn_detection, Mapping):
+        model_settings["turn_detection"] = dict(settings.turn_detection)
+    for option, value in (("input_audio_transcription", settings.transcription), ("input_audio_noise_reduction", settings.noise_reduction)):
+        if value is not None:
+            model_settings[option] = None if value == "off" else dict(value)
+    if settings.voice is not None:
+        model_settings["voice"] = settings.voice
+    if settings.output_modalities is not None:
+        model_settings["output_modalities"] = list(settings.output_modalities)
     if settings.tools:
         model_settings["tools"] = [
             FunctionTool(name=t.name, description=t.description, params_json_schema=dict(t.parameters), on_invoke_tool=_returns(t.output), strict_json_schema=False)

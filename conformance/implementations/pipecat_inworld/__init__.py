@@ -2,3 +2,4 @@
 
 NAME = "pipecat-inworld"
 ADAPTER = "adapter:PipecatInworldAdapter"
+WIRE = "wire:PipecatInworldWireAdapter"

@@ -2,3 +2,4 @@
 
 NAME = "pipecat-xai"
 ADAPTER = "adapter:PipecatXaiAdapter"
+WIRE = "wire:PipecatXaiWireAdapter"

@@ -35,6 +35,14 @@ class DialectReferenceAdapter(ReferenceAdapter):
         detail = "; ".join(f"{e.path}: expected {e.expected}, got {e.got}" for e in verdict.errors)
         return Parsed("ignored" if verdict.verdict in _IGNORED else "rejected", verdict.type, detail=detail)
 
+    def wire_adapter(self) -> Any:
+        """The reference wire client speaking this dialect (one per adapter, so that each scenario runs once)."""
+        from .wire import ReferenceWireAdapter
+
+        if "_wire" not in self.__dict__:
+            self._wire = ReferenceWireAdapter(self.dialect)
+        return self._wire
+
     def build_client(self, event: dict[str, Any]) -> str:
         if self.dialect == "ga":
             return super().build_client(event)

@@ -12,7 +12,14 @@ How it behaves, and why (session-rules.md):
 * it keeps at most one default-conversation response in flight: a ``response.create`` asked for
   while one is in progress waits for its ``response.done`` (rules 11, 12);
 * it answers a function call with a ``function_call_output`` naming the call's ``call_id`` at once,
-  and asks for the next response once the calling response is done (rule 26, §3 item 14);
+  and asks for the next response once the calling response is done (rule 26, §3 item 14); a call
+  is taken from whichever event carries it first (``output_item.done``,
+  ``function_call_arguments.done``, or ``response.done``'s output when no item was announced), once;
+  a call of a function the application does not have is answered with an error output;
+* the user's speech goes to the input audio buffer in 100 ms appends; with server VAD the server
+  commits it and starts the response;
+* a response's audio and transcript reach the application as they stream, whatever the response's
+  final status;
 * on barge-in (``input_audio_buffer.speech_started`` while assistant audio plays) it truncates the
   playing item at the audio it received — there is no loudspeaker, so all of it counts as played —
   and leaves the cancelling to the server, which interrupts by itself with server VAD (rule 36);
@@ -34,18 +41,23 @@ from websockets.protocol import State
 
 from ... import __version__
 from ...adapters.wire import Settings, WireAdapter, WireClient
-from ...protocol import client_event_adapter
+from ...protocol import client_event_adapter, dialects
 from ...verdict import judge
 
 #: Bytes per millisecond of the GA default output format, audio/pcm at 24 kHz, 16-bit mono.
 PCM_BYTES_PER_MS = 48
+#: One input append: 100 ms of audio.
+AUDIO_CHUNK = 4800
 
 
 class ReferenceClient(WireClient):
     path = "/v1/realtime?model=gpt-realtime"
 
-    def __init__(self) -> None:
+    def __init__(self, dialect: str = "ga") -> None:
         super().__init__()
+        #: The dialect it speaks: its GA events go out translated, and the server's are read as GA.
+        self.dialect = dialect
+        self.answered: set[str] = set()
         self.socket: ClientConnection | None = None
         self.receiver: asyncio.Task[None] | None = None
         self.settings = Settings()
@@ -66,6 +78,10 @@ class ReferenceClient(WireClient):
     async def send_text(self, text: str) -> None:
         await self.send({"type": "conversation.item.create", "item": {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]}})
         await self.request_response()
+
+    async def append_audio(self, pcm: bytes) -> None:
+        for start in range(0, len(pcm), AUDIO_CHUNK):
+            await self.send({"type": "input_audio_buffer.append", "audio": base64.b64encode(pcm[start : start + AUDIO_CHUNK]).decode("ascii")})
 
     async def interrupt(self) -> None:
         if self.responding:
@@ -89,7 +105,10 @@ class ReferenceClient(WireClient):
         """Send a client event built through the reference models, so that it is valid GA."""
         event = {"event_id": next(self.ids), **event}
         assert self.socket is not None
-        await self.socket.send(self.encode(client_event_adapter.validate_python(event).wire()))
+        wire = client_event_adapter.validate_python(event).wire()
+        if self.dialect != "ga":
+            wire = dialects.get(self.dialect).from_ga(wire, "client")
+        await self.socket.send(self.encode(wire))
 
     def encode(self, wire: dict[str, Any]) -> str:
         return json.dumps(wire, ensure_ascii=False)
@@ -102,14 +121,8 @@ class ReferenceClient(WireClient):
         await self.send({"type": "response.create"})
 
     def session_config(self) -> dict[str, Any]:
-        session: dict[str, Any] = {"type": "realtime"}
-        if self.settings.instructions is not None:
-            session["instructions"] = self.settings.instructions
-        if self.settings.turn_detection == "off":
-            session["audio"] = {"input": {"turn_detection": None}}
-        if self.settings.tools:
-            session["tools"] = [{"type": "function", "name": t.name, "description": t.description, "parameters": dict(t.parameters)} for t in self.settings.tools]
-        return session
+        """Every setting the application made, as GA says it (``"off"``: an explicit null)."""
+        return self.settings.ga_session()
 
     async def truncate_playing(self) -> None:
         item = self.playing_item
@@ -136,7 +149,7 @@ class ReferenceClient(WireClient):
         if isinstance(message, bytes):
             self.saw("error", message="a binary frame, which the protocol does not use")
             return
-        verdict = judge(message, "server")
+        verdict = judge(message, "server", None if self.dialect == "ga" else self.dialect)
         if verdict.verdict == "not-json":
             await self.on_not_json(message)
             return
@@ -147,6 +160,8 @@ class ReferenceClient(WireClient):
             await self.on_invalid(message, "; ".join(f"{e.path}: expected {e.expected}, got {e.got}" for e in verdict.errors))
             return
         event = json.loads(message)
+        if self.dialect != "ga":
+            event = dialects.get(self.dialect).to_ga(event, "server") or event
         self.saw("event", type=event["type"])
         await self.handle(event)
 
@@ -172,8 +187,13 @@ class ReferenceClient(WireClient):
         elif kind == "response.output_text.delta":
             self.saw("text", text=event["delta"])
         elif kind == "response.output_item.done" and event["item"].get("type") == "function_call":
-            await self.on_function_call(event["item"])
+            await self.take_call(event["item"])
+        elif kind == "response.function_call_arguments.done" and event.get("name"):
+            await self.take_call({"call_id": event["call_id"], "name": event["name"], "arguments": event["arguments"], "id": event.get("item_id")})
         elif kind == "response.done":
+            for item in event["response"].get("output") or ():
+                if item.get("type") == "function_call" and item.get("status") == "completed":
+                    await self.take_call(item)
             await self.on_response_done(event)
         elif kind == "input_audio_buffer.speech_started":
             await self.on_speech_started(event)
@@ -185,6 +205,13 @@ class ReferenceClient(WireClient):
         self.playing_item = event["item_id"]
         self.received_ms[event["item_id"]] = self.received_ms.get(event["item_id"], 0.0) + size / PCM_BYTES_PER_MS
         self.saw("audio", bytes=size, item_id=event["item_id"])
+
+    async def take_call(self, item: dict[str, Any]) -> None:
+        """A function call, from whichever event carried it first; each call once."""
+        if item["call_id"] in self.answered:
+            return
+        self.answered.add(item["call_id"])
+        await self.on_function_call(item)
 
     async def on_function_call(self, item: dict[str, Any]) -> None:
         self.saw("function-call", call_id=item["call_id"], name=item["name"], arguments=item["arguments"])
@@ -211,10 +238,13 @@ class ReferenceClient(WireClient):
 class ReferenceWireAdapter(WireAdapter):
     name = "reference"
 
+    def __init__(self, dialect: str = "ga") -> None:
+        self.dialect = dialect  # type: ignore[misc]
+
     @property
     def version(self) -> str:
         return __version__
 
     def client(self) -> WireClient:
-        return ReferenceClient()
+        return ReferenceClient(self.dialect)
 
