@@ -244,8 +244,8 @@ def _keep_dialect(config: pytest.Config, items: list[pytest.Item], dialect: str)
 def _dialect_of(item: pytest.Item) -> str | None:
     """The dialect a collected item's check belongs to; ``None``: every dialect's (or not a check)."""
     marker = item.get_closest_marker("realtime_dialect")
-    if marker:
-        return str(marker.args[0])
+    if marker:  # realtime_dialect(None): every dialect's (the wire family's)
+        return None if marker.args[0] is None else str(marker.args[0])
     if not item.get_closest_marker("conformance"):
         return None
     check = getattr(item, "callspec", None) and item.callspec.params.get("check")  # type: ignore[attr-defined]

@@ -57,11 +57,22 @@ def test_a_failing_must_check_fails_the_run_unless_the_baseline_lists_it(tmp_pat
     assert outcomes["probe/session-update-audio-pcma/echo"] == "expected-fail"
 
 
-def test_a_stale_entry_of_the_default_baseline_named_by_name_fails_and_an_empty_baseline_disables_it(server: ReferenceServer) -> None:
-    args = ("probe", server.url, "--header", HEADER, "--scenario", "session-update-without-type", "--name", "litellm-proxy")
-    stale = run(*args)
+def test_a_stale_baseline_entry_fails_the_run(server: ReferenceServer, tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(json.dumps({"implementation": "x", "known_failures": {"probe/session-update-without-type/answered-by-error": "once answered with nothing"}}))
+    args = ("probe", server.url, "--header", HEADER, "--scenario", "session-update-without-type")
+    stale = run(*args, "--baseline", baseline)
     assert stale.code == 1 and "unexpected-pass" in stale.out and "remove the stale entry" in stale.out
-    assert run(*args, "--baseline=").code == 0
+    assert run(*args).code == 0
+
+
+def test_the_default_baseline_is_the_shipped_one_named_by_name_and_an_empty_option_disables_it() -> None:
+    from conformance.commands.probe import load_baseline
+
+    shipped = load_baseline(None, "portkey-gateway")
+    assert shipped is not None and "proxy-drops/session.created" in shipped.findings
+    assert load_baseline("", "portkey-gateway") is None
+    assert load_baseline(None, "a-server-the-suite-does-not-ship") is None
 
 
 def test_usage_errors_exit_2_without_echoing_a_header_value(server: ReferenceServer) -> None:

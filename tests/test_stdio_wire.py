@@ -19,7 +19,7 @@ from conformance.adapters.stdio_wire import HarnessWireClient
 from conformance.adapters.wire import WireAdapterMissing
 from conformance.broken.harnesses import BROKEN_WIRE_HARNESSES, BY_NAME
 from conformance.detection import client_matrix, run
-from conformance.families import wire
+from conformance.families import wire, wire_connections
 from conformance.implementations.reference.adapter import ReferenceAdapter
 
 HARNESSES = Path(__file__).resolve().parents[1] / "harnesses"
@@ -60,7 +60,8 @@ def test_the_reference_wire_client_behind_a_harness_passes_every_wire_check_it_p
     assert len(in_process) > 20, "the reference passes the wire family in process"
     missed = {check_id: behind[check_id].message for check_id in in_process - _passing(behind)}
     assert missed == {}
-    assert len(made) == len(wire.SCENARIOS), "one harness process per scenario"
+    repeated = wire_connections.CONNECTIONS - 1  # first-update-every-connection opens that many more
+    assert len(made) == len(wire.SCENARIOS) + repeated, "one harness process per connection"
     assert all(client.session.process.poll() is not None for client in made), "every session's process is gone"
 
 
