@@ -5,8 +5,12 @@ and the first frame that shows it."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
+from typing import Any
+
 from conformance.adapters.scope import Scope
-from conformance.adapters.wire import WireAdapter, WireClient
+from conformance.adapters.wire import Settings, WireAdapter, WireClient
 from conformance.broken.clients import BROKEN_CLIENTS_BY_NAME, DiesOnUnknownType
 from conformance.checks import Driver, evaluate
 from conformance.families import wire
@@ -121,3 +125,50 @@ def test_a_ga_client_with_a_value_its_dialect_lacks_is_invalid_not_another_diale
     scenario = wire.SCENARIOS_BY_ID["config-semantic-vad"]
     run = run_scenario(_SpeaksOnly(), scenario.script(), scenario.settings, scenario.app, dialect="xai")
     assert mismatch(run) is None
+
+
+# --- the function-call round trip as frameworks really make it ----------------------------------------
+
+
+class _DeclaresUnderAPlugin(ReferenceClient):
+    """Declares every tool as ``orders-<name>`` (Semantic Kernel's ``plugin-function``) and answers
+    only a call by the name it declared."""
+
+    async def connect(self, url: str, settings: Settings) -> None:
+        tools = tuple(dataclasses.replace(tool, name=f"orders-{tool.name}") for tool in settings.tools)
+        await super().connect(url, dataclasses.replace(settings, tools=tools))
+
+
+class _WrapsItsToolResult(ReferenceClient):
+    """Sends a tool's result inside its own list of content blocks (strands)."""
+
+    async def send(self, event: dict[str, Any]) -> None:
+        item = event.get("item") or {}
+        if item.get("type") == "function_call_output":
+            event = {**event, "item": {**item, "output": json.dumps([{"text": item["output"]}])}}
+        await super().send(event)
+
+
+class _ChangesTheOutput(ReferenceClient):
+    async def send(self, event: dict[str, Any]) -> None:
+        item = event.get("item") or {}
+        if item.get("type") == "function_call_output":
+            event = {**event, "item": {**item, "output": json.dumps([{"text": '{"status":"lost"}'}])}}
+        await super().send(event)
+
+
+def _round_trip(make: type[ReferenceClient]) -> str | None:
+    adapter = _Client(_SpeaksOnly(make))
+    adapter._wire.missing = {}  # it types too
+    result = evaluate(CHECKS["wire/function-call/round-trip"], Driver(adapter))
+    return None if result.passed else result.message
+
+
+def test_the_model_calls_a_function_by_the_name_the_client_declared_it_under() -> None:
+    assert _round_trip(_DeclaresUnderAPlugin) is None
+
+
+def test_a_tool_result_wrapped_by_the_framework_is_the_output_and_a_changed_one_is_not() -> None:
+    assert _round_trip(_WrapsItsToolResult) is None
+    changed = _round_trip(_ChangesTheOutput)
+    assert changed is not None and "not what the application's function returned" in changed

@@ -167,10 +167,47 @@ def spoken_response(
     return steps
 
 
+def declared_name(received: Sequence[Frame], name: str) -> str:
+    """The name under which the client declared the tool ``name`` in its last ``session.update``:
+    ``name`` itself, or the one declared name that contains it (Semantic Kernel declares
+    ``plugin-function``). The model calls a function by the name the client gave it."""
+    for frame in reversed(received):
+        session = frame.event.get("session") if frame.has_event and frame.event_type == "session.update" else None
+        tools = session.get("tools") if isinstance(session, dict) else None
+        if not isinstance(tools, list):
+            continue
+        names = [tool.get("name") for tool in tools if isinstance(tool, dict) and isinstance(tool.get("name"), str)]
+        if name in names:
+            return name
+        containing = [declared for declared in names if name in declared]
+        if len(containing) == 1:
+            return containing[0]
+    return name
+
+
+def _calling(event: dict[str, Any], name: str) -> Any:
+    """``event``, sent with the function's name as the client declared it."""
+
+    def build(received: Sequence[Frame]) -> dict[str, Any]:
+        declared = declared_name(received, name)
+        return event if declared == name else _renamed(event, name, declared)
+
+    return build
+
+
+def _renamed(value: Any, name: str, declared: str) -> Any:
+    if isinstance(value, dict):
+        return {key: declared if key == "name" and item == name else _renamed(item, name, declared) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_renamed(item, name, declared) for item in value]
+    return value
+
+
 def function_call_response(
     e: Events, rid: str, item: str, call_id: str, name: str, arguments: str, *, asked: Sequence[Step] | None = None, announced: bool = True
 ) -> list[Step]:
-    """A response that calls a function. ``announced=False`` leaves out every event that announces
+    """A response that calls a function, by the name the client declared it under
+    (:func:`declared_name`). ``announced=False`` leaves out every event that announces
     the item (``output_item.added``, ``conversation.item.added``, the argument deltas,
     ``output_item.done``, ``conversation.item.done``): only ``response.function_call_arguments.done``
     and ``response.done`` carry the call."""
@@ -180,20 +217,20 @@ def function_call_response(
     created = e("response.created", response=response_object(rid, "in_progress", []))
     opening = [*asked, Step(send=created, label=f"{rid} created")] if asked is not None else [Step(send=created, when=RESPONSE_CREATE, label=f"{rid} created")]
     announcing = [
-        Step(send=e("response.output_item.added", response_id=rid, output_index=0, item=added)),
-        Step(send=e("conversation.item.added", previous_item_id=None, item=added)),
+        Step(send=_calling(e("response.output_item.added", response_id=rid, output_index=0, item=added), name)),
+        Step(send=_calling(e("conversation.item.added", previous_item_id=None, item=added), name)),
         Step(send=e("response.function_call_arguments.delta", **where, delta=arguments)),
     ]
     closing = [
-        Step(send=e("response.output_item.done", response_id=rid, output_index=0, item=done)),
-        Step(send=e("conversation.item.done", previous_item_id=None, item=done)),
+        Step(send=_calling(e("response.output_item.done", response_id=rid, output_index=0, item=done), name)),
+        Step(send=_calling(e("conversation.item.done", previous_item_id=None, item=done), name)),
     ]
     return [
         *opening,
         *(announcing if announced else ()),
-        Step(send=e("response.function_call_arguments.done", **where, name=name, arguments=arguments), label=f"{rid} arguments done"),
+        Step(send=_calling(e("response.function_call_arguments.done", **where, name=name, arguments=arguments), name), label=f"{rid} arguments done"),
         *(closing if announced else ()),
-        Step(send=e("response.done", response=response_object(rid, "completed", [done])), label=f"{rid} done"),
+        Step(send=_calling(e("response.done", response=response_object(rid, "completed", [done])), name), label=f"{rid} done"),
     ]
 
 

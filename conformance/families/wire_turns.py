@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from ..adapters.wire import AppStep, Settings, seen_audio_bytes, seen_transcript
@@ -67,14 +68,46 @@ def _outputs(run: ScenarioRun) -> list[Any]:
 
 
 def same_output(sent: Any, returned: str) -> bool:
-    """The function's output as sent equals what it returned; JSON text is compared as JSON, since
-    libraries take the result as an object and serialize it themselves."""
+    """The function's output as sent carries what it returned: equal, equal as JSON (libraries take
+    the result as an object and serialize it themselves), or found whole inside the JSON sent (a
+    framework that wraps its tool result, strands' list of content blocks). The protocol leaves the
+    output's text to the application and its framework."""
     if sent == returned:
         return True
-    try:
-        return isinstance(sent, str) and first_difference(json.loads(returned), json.loads(sent)) is None
-    except ValueError:
+    if not isinstance(sent, str):
         return False
+    try:
+        sent_value = json.loads(sent)
+    except (ValueError, RecursionError):
+        return False
+    try:
+        returned_value: Any = json.loads(returned)
+    except ValueError:
+        returned_value = _NOT_JSON
+    try:
+        return any(value == returned or (returned_value is not _NOT_JSON and first_difference(returned_value, value) is None) for value in _values(sent_value))
+    except RecursionError:
+        return False
+
+
+_NOT_JSON = object()
+
+
+def _values(value: Any) -> Iterator[Any]:
+    """``value`` and every value inside it; a string that holds JSON, with what it holds."""
+    yield value
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _values(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _values(item)
+    elif isinstance(value, str) and value[:1] in ("{", "["):
+        try:
+            inner = json.loads(value)
+        except ValueError:
+            return
+        yield from _values(inner)
 
 
 def _call_without_item(play: Play = TEXT) -> Script:

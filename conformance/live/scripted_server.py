@@ -71,9 +71,10 @@ def matches(value: Any, pattern: Any) -> bool:
 
 @dataclass(frozen=True)
 class Step:
-    """One server frame of a script: ``send`` (an event, sent as compact JSON) or ``text`` (a text
-    frame sent as it is, JSON or not), sent ``after`` seconds once ``when`` (a pattern) has been
-    matched by a client frame not matched before. A step with nothing to send only waits."""
+    """One server frame of a script: ``send`` (an event, sent as compact JSON, or a function of the
+    client frames received so far that returns one) or ``text`` (a text frame sent as it is, JSON or
+    not), sent ``after`` seconds once ``when`` (a pattern) has been matched by a client frame not
+    matched before. A step with nothing to send only waits."""
 
     send: Any = None
     text: str | None = None
@@ -357,7 +358,7 @@ class _Player:
     async def _send(self, step: Step) -> Frame | None:
         if self.connection.closed:
             return None
-        event = step.send
+        event = step.send(self.received) if callable(step.send) else step.send
         if step.text is None and self.profile is not None and isinstance(event, dict):
             event = self.profile.from_ga(event, "server")
             if event is None:
