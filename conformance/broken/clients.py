@@ -70,6 +70,14 @@ class HangsOnNotJSON(ReferenceClient):
         await asyncio.Event().wait()  # waits for a parser that never finishes
 
 
+class ThrowsUncaughtOnNotJSON(ReferenceClient):
+    """Its socket listener throws on a frame that is not JSON; the harness's last-resort handler
+    reports the crash and keeps the process up, so the next events still arrive."""
+
+    async def on_not_json(self, message: str) -> None:
+        self.saw("crash", message="SyntaxError: Unexpected token o in JSON at position 0")
+
+
 class EndsSessionOnError(ReferenceClient):
     async def on_error(self, event: dict[str, Any]) -> None:
         await super().on_error(event)
@@ -386,6 +394,7 @@ def _tolerance(scenario: str) -> tuple[str, ...]:
 BROKEN_CLIENTS: tuple[BrokenClient, ...] = (
     BrokenClient("dies-on-unknown-type", "its receive loop raises on an event type it does not know and ends", _tolerance("unknown-event-type") + _tolerance("beta-event-name"), DiesOnUnknownType),
     BrokenClient("dies-on-invalid-event", "its receive loop raises on an event that fails validation and ends", _tolerance("missing-required-field"), DiesOnInvalidEvent),
+    BrokenClient("throws-uncaught-on-not-json", "throws where nothing catches it on a frame that is not JSON; the next events still arrive", _tolerance("not-json-frame"), ThrowsUncaughtOnNotJSON),
     BrokenClient("hangs-on-not-json", "its receive loop waits forever on a frame that is not JSON", _tolerance("not-json-frame"), HangsOnNotJSON),
     BrokenClient("ends-session-on-error", "closes the session on any error event, recoverable or not", ("wire/recoverable-error/stays-alive",), EndsSessionOnError),
     BrokenClient(

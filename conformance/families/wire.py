@@ -247,7 +247,7 @@ def next_events_reach_app(scenario: WireScenario, run: ScenarioRun) -> Result:
     second = sent_labelled(run, "resp_w2 created")
     expected = _audio_after(run, odd)
     got = seen_audio_bytes(run.seen, since, absolute(run, second) if second else None)
-    problems = []
+    problems = _crashes_since(run, since)
     if got < expected:
         problems.append(f"the application got {got} of the {expected} bytes of audio sent after it")
     if MARK_FIRST not in seen_transcript(run.seen):
@@ -255,6 +255,13 @@ def next_events_reach_app(scenario: WireScenario, run: ScenarioRun) -> Result:
     if problems:
         return fail(f"after {describe_odd(scenario, odd)} ({where(odd)}): " + "; ".join(problems) + alive_note(run), tolerance_cause(scenario, odd))
     return PASS
+
+
+def _crashes_since(run: ScenarioRun, since: float) -> list[str]:
+    """An exception nothing in the library caught, reported by a harness that kept its process up
+    to report it: a real application dies of it, whatever came after."""
+    crashes = [s for s in run.seen if s.kind == "crash" and s.t >= since]
+    return [f"the library threw where nothing caught it ({str(crashes[0].detail.get('message', ''))[:160]}): a real application dies here"] if crashes else []
 
 
 def tolerance_cause(scenario: WireScenario, odd: Any) -> Cause:
@@ -282,7 +289,7 @@ def stays_alive(scenario: WireScenario, run: ScenarioRun) -> Result:
     if odd is None:
         return fail("the scripted server could not send the odd frame (the client had gone)")
     turns = [frame for frame in turn_frames(run) if frame.line > odd.line]
-    problems = []
+    problems = _crashes_since(run, absolute(run, odd))
     if not turns:
         problems.append("the application's next turn never reached the server" + (" (no input_audio_buffer.append)" if run.trigger == "audio" else " (no response.create)"))
     if MARK_SECOND not in seen_transcript(run.seen):

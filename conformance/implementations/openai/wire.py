@@ -21,6 +21,8 @@ from typing import Any
 from ...adapters.wire import Settings, WireAdapter, WireClient
 from ...adapters.wire_logging import LogCapture
 
+#: How many times the application enters the event iterator again after it raised.
+REENTRIES = 20
 APPLICATION_LOGIC = "the openai SDK sends only what the application sends; {} is the application's code"
 
 
@@ -43,12 +45,22 @@ class OpenAIClient(WireClient):
             await self.connection.session.update(session=session)
 
     async def receive(self) -> None:
-        try:
-            async for event in self.connection:
-                self.on_event(event)
-        except Exception as error:  # noqa: BLE001 - the iterator gave up: what the application sees
-            self.saw("error", message=f"the event iterator raised {type(error).__name__}: {str(error)[:200]}")
-            return
+        """``async for event in connection``, entered again after it raises, as an application that
+        catches the error does: each ``async for`` reads on from the same socket
+        (``RealtimeConnection.__aiter__``), so the error reaches the application and the connection
+        stays usable."""
+        from websockets.exceptions import ConnectionClosed
+
+        for _ in range(REENTRIES):
+            try:
+                async for event in self.connection:
+                    self.on_event(event)
+            except ConnectionClosed:
+                break
+            except Exception as error:  # noqa: BLE001 - the iterator raised: what the application sees
+                self.saw("error", message=f"the event iterator raised {type(error).__name__}: {str(error)[:200]}")
+                continue
+            break
         self.saw("closed", reason="the event iterator ended")
 
     def on_event(self, event: Any) -> None:
