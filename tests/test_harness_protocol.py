@@ -16,7 +16,7 @@ from unittest.mock import ANY
 import jsonschema
 import pytest
 
-from conformance.adapters.adapter import Capability
+from conformance.adapters.adapter import Capability, Parsed
 from conformance.adapters.harness_protocol import (
     PROTOCOL_VERSION,
     Accepted,
@@ -180,3 +180,13 @@ def test_the_python_end_turns_an_adapter_exception_into_an_error_reply_and_goes_
     out = io.BytesIO()
     serve(Crashes(), lines, out)
     assert [json.loads(line)["id"] for line in out.getvalue().splitlines()] == [0, 1], "stop ends it; nothing after is answered"
+
+
+def test_a_type_the_library_keeps_as_a_number_is_its_verdict_not_a_broken_reply() -> None:
+    class KeepsTheNumber(ReferenceAdapter):
+        def parse(self, direction, text):
+            return Parsed("accepted", obj=json.loads(text), event_type=json.loads(text)["type"])
+
+    request = REQUESTS.validate_python({"cmd": "parse", "id": 2, "direction": "server", "text": '{"type": 5}'})
+    reply = answer(KeepsTheNumber(), request, OrderedDict(), lambda: "h")
+    assert isinstance(reply, Accepted) and reply.event_type == "5"
