@@ -172,3 +172,15 @@ def test_a_transcript_becomes_a_script_that_waits_for_the_client_it_replays_to()
         ("not json", {"type": "response.create"}, pytest.approx(0.1)),
         ("response.done", None, pytest.approx(0.1)),
     ]
+
+
+def test_a_response_echoes_the_metadata_its_response_create_gave_it_and_a_step_may_be_built_from_what_came() -> None:
+    created = {"type": "response.created", "event_id": "e2", "response": {"id": "r1", "metadata": None}}
+    done = {"type": "response.done", "event_id": "e3", "response": {"id": "r1", "metadata": None}}
+    count = lambda received: {"type": "rate_limits.updated", "event_id": "e4", "seen": len(received)}  # noqa: E731
+    script = Script(steps=(Step(send=created, when={"type": "response.create"}), Step(send=done), Step(send=count)), linger=0.1, wait_timeout=3)
+    with ScriptedServer(script) as server:
+        got = converse(server.url, (0.1, '{"type":"response.create","response":{"metadata":{"client_event_id":"c9"}}}'))
+    events = [json.loads(text) for _, text in got]
+    assert [event["response"]["metadata"] for event in events[:2]] == [{"client_event_id": "c9"}] * 2
+    assert events[2]["seen"] == 1

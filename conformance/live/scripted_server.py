@@ -286,6 +286,8 @@ class _Player:
         self.arrived = asyncio.Event()
         self.send_lock = asyncio.Lock()
         self.profile = None if session.dialect == "ga" else dialects.get(session.dialect)
+        #: Each response's metadata, from the response.create that asked for it.
+        self.metadata: dict[str, Any] = {}
 
     async def run(self) -> None:
         receiver = asyncio.create_task(self._receive())
@@ -359,6 +361,7 @@ class _Player:
         if self.connection.closed:
             return None
         event = step.send(self.received) if callable(step.send) else step.send
+        event = self._echo_metadata(event)
         if step.text is None and self.profile is not None and isinstance(event, dict):
             event = self.profile.from_ga(event, "server")
             if event is None:
@@ -374,6 +377,23 @@ class _Player:
                 return sent
             except Exception:  # noqa: BLE001 - a client that went away ends the play, not the server
                 return None
+
+    def _echo_metadata(self, event: Any) -> Any:
+        """A response carries the ``metadata`` its ``response.create`` gave it, as a GA server's does
+        (clients such as LiveKit's match their request to the response by it): the n-th response
+        the script starts takes the n-th ``response.create`` received."""
+        response = event.get("response") if isinstance(event, dict) and event.get("type") in ("response.created", "response.done") else None
+        if not isinstance(response, dict) or response.get("metadata") is not None or not isinstance(response.get("id"), str):
+            return event
+        rid = response["id"]
+        if rid not in self.metadata:
+            asked = [frame.event for frame in self.received if frame.has_event and frame.event_type == "response.create"]
+            request = asked[len(self.metadata)] if len(asked) > len(self.metadata) else {}
+            wanted = request.get("response") if isinstance(request, dict) else None
+            self.metadata[rid] = wanted.get("metadata") if isinstance(wanted, dict) else None
+        if self.metadata[rid] is None:
+            return event
+        return {**event, "response": {**response, "metadata": self.metadata[rid]}}
 
     async def _until_closed(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
