@@ -132,9 +132,14 @@ def evaluate(check: Check, driver: Driver) -> Ran:
     if not result.passed and result.level is not None and LEVELS.index(result.level) > LEVELS.index(level):
         level = result.level
     message = result.message
-    if judged.not_used and not result.passed:
+    not_used = judged.not_used
+    if not_used and not result.passed and adapter.refusal_ends_receive and result.cause is not None and result.cause.id.startswith("rejects-valid/"):
+        # not used, but refusing it ends the receive loop: nothing after it reaches the application
+        level, not_used = check.level, False
+        message = f"{adapter.name} does not use {check.event_type}, but refusing it ends its receive loop ({adapter.refusal_ends_receive}): {message}"
+    elif not_used and not result.passed:
         message = f"not used: {adapter.name} does not hand {check.event_type} to its application ({message})"
-    return Ran(result.passed, message, True, level, result.cause, judged.not_used)
+    return Ran(result.passed, message, True, level, result.cause, not_used)
 
 
 def _lower(level: Level, other: Level | None) -> Level:

@@ -57,7 +57,8 @@ RULES: tuple[Row, ...] = (
         "A client event is sent as its schema says, explicit nulls included where the spec gives them meaning (turn_detection: \"Can be set to `null` to turn off.\"; "
         "tracing: \"Set to null to disable tracing.\"). A feature a client cannot send at all is not-implemented, INFO, and listed in its scope."),
     Row("corpus", "rejects", "SHOULD", "SHOULD", "SHOULD", "n/a",
-        "No sentence of the spec requires a reader to refuse an invalid event: refusing is a recommended policy, SHOULD, one finding per library (accepts-invalid-events)."),
+        "No sentence of the spec requires a reader to refuse an invalid event: refusing is a recommended policy, SHOULD, one finding per library (accepts-invalid-events). "
+        "A fixture of level INFO, one the protocol leaves open (either content-part vocabulary), stays INFO."),
     Row("corpus", "tolerates-unknown-type", "MUST", "MUST", "MUST", "n/a",
         "The protocol grows (GA added event types to the beta's; servers add their own, inventory §6), and an error is \"recoverable and the session will stay open\": "
         "a reader that crashes on, or mistypes, an event type it does not know stops working on the next server update."),
@@ -90,6 +91,11 @@ _RULES = {(row.family, row.check): row for row in RULES}
 
 def row_for(family: str, check: str) -> Row | None:
     return _RULES.get((family, check)) or _RULES.get((family, "*"))
+
+
+#: Checks whose input the protocol may leave open: a fixture of level INFO (either reading is
+#: acceptable, as for the content-part vocabulary) is not raised to the row's fixed level.
+LEFT_OPEN_STAYS_INFO = frozenset({"rejects", "rejects-invalid"})
 
 
 @dataclass(frozen=True)
@@ -127,7 +133,7 @@ def judge_level(
     rule: Rule = row.rule(klass) if row else "own"
     if rule == "n/a":
         return Judged(level, "not-applicable", f"a {klass} is not judged on {family}/{check} (docs/classes.md)")
-    if rule in ("MUST", "SHOULD", "INFO"):
+    if rule in ("MUST", "SHOULD", "INFO") and not (level == "INFO" and check in LEFT_OPEN_STAYS_INFO):
         level = rule  # type: ignore[assignment]
     if klass != "client":
         return Judged(level)

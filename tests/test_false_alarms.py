@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from conformance import judge_value
+from conformance.adapters.adapter import Parsed
 from conformance.adapters.scope import Scope
 from conformance.broken.parsers import BROKEN_BY_NAME
 from conformance.checks import Driver, evaluate
@@ -212,3 +213,54 @@ def test_the_beta_takes_a_completed_transcription_without_usage() -> None:
     event = {"type": "conversation.item.input_audio_transcription.completed", "event_id": "e", "item_id": "i", "content_index": 0, "transcript": "hi"}
     assert judge_value(event, "server", "beta").ok
     assert not judge_value(event, "server").ok  # GA requires it
+
+
+# --- found while regenerating the baselines under findings --------------------------------------
+
+
+def test_the_echo_of_a_forced_tool_choice_does_not_apply_to_a_client_that_cannot_force_one() -> None:
+    check = CORPUS["corpus/session-created-tools-tracing-truncation/parses"]
+    assert evaluate(check, Driver(TextOnlyClient())).applicable is False
+    assert evaluate(check, Driver(ReferenceAdapter())).applicable is True
+
+
+class AcceptsEverything(ReferenceAdapter):
+    name = "accepts-everything"
+
+    def parse(self, direction: str, text: str) -> Parsed:  # type: ignore[override]
+        event = json.loads(text)
+        return Parsed("accepted", str(event.get("type")), event)
+
+
+def test_accepting_a_payload_the_protocol_leaves_open_stays_info() -> None:
+    open_question = evaluate(CORPUS["corpus/invalid-content-part-item-vocabulary/rejects"], Driver(AcceptsEverything()))
+    assert (open_question.passed, open_question.level) == (False, "INFO")
+    invalid = evaluate(CORPUS["corpus/invalid-item-truncated-boolean-index/rejects"], Driver(AcceptsEverything()))
+    assert (invalid.passed, invalid.level) == (False, "SHOULD")
+
+
+class RefusesConversationCreated(ReferenceAdapter):
+    """A client that hands its application no conversation.created, and whose parser refuses it."""
+
+    name = "refuses-conversation-created"
+    conformance_class = "client"
+    scope = Scope(consumes=frozenset({"response.output_audio.delta"}))
+
+    def parse(self, direction: str, text: str) -> Parsed:  # type: ignore[override]
+        if json.loads(text).get("type") == "conversation.created":
+            return Parsed("rejected", "conversation.created", detail="ValidationError: conversation.object")
+        return super().parse(direction, text)  # type: ignore[arg-type]
+
+
+class DiesOnRefusal(RefusesConversationCreated):
+    name = "dies-on-refusal"
+    refusal_ends_receive = "its parser re-raises and the receive loop has no try (loop.py:9)"
+
+
+def test_refusing_an_unused_type_is_info_unless_the_refusal_ends_the_receive_loop() -> None:
+    check = CORPUS["corpus/conversation-created/parses"]
+    dropped = evaluate(check, Driver(RefusesConversationCreated()))
+    assert (dropped.passed, dropped.level, dropped.not_used) == (False, "INFO", True)
+    fatal = evaluate(check, Driver(DiesOnRefusal()))
+    assert (fatal.passed, fatal.level, fatal.not_used) == (False, "MUST", False)
+    assert "refusing it ends its receive loop (its parser re-raises" in fatal.message

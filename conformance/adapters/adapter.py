@@ -129,6 +129,10 @@ class Adapter:
     #: application configures and does; what it sends is judged on the wire (the wire family's
     #: configuration fidelity), and the parse-level send checks do not apply.
     builds_events: ClassVar[bool] = True
+    #: For a client whose receive loop ends when its parser refuses an event: why, with the file
+    #: and line (empty: a refused event is dropped and the loop goes on). A valid event of a type it
+    #: does not use is then no "not used" INFO when refused: refusing it ends the session, a MUST.
+    refusal_ends_receive: ClassVar[str] = ""
 
     @property
     def version(self) -> str:

@@ -148,6 +148,7 @@ def describe_adapter(adapter: Adapter, wire: WireAdapter | None = None) -> Imple
         wire=None if wire is None else WireSpec(missing=dict(wire.missing), leaves_to_application=dict(wire.leaves_to_application)),
         application_paths={kind: list(paths) for kind, paths in adapter.application_paths.items()},
         builds_events=adapter.builds_events,
+        refusal_ends_receive=adapter.refusal_ends_receive,
     )
 
 

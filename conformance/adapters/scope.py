@@ -204,6 +204,8 @@ def produced_by(event: Any) -> frozenset[str]:
                 found.add("function-calls")
             elif key == "session" and kind == "transcription":
                 found.add("transcription-sessions")
+            if key == "session" and isinstance(value.get("tool_choice"), dict):
+                found.add("session.forced-tool-choice")  # the echo of a tool_choice object the client set
     return frozenset(found)
 
 

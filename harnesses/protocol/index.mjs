@@ -77,6 +77,7 @@ export function describe(implementation, version = PROTOCOL_VERSION) {
     wire: wire ? { missing: wire.missing ?? {}, leaves_to_application: wire.leavesToApplication ?? {} } : null,
     ...(implementation.applicationPaths ? { application_paths: implementation.applicationPaths } : {}),
     ...(implementation.buildsEvents === false ? { builds_events: false } : {}),
+    ...(implementation.refusalEndsReceive ? { refusal_ends_receive: implementation.refusalEndsReceive } : {}),
   };
 }
 

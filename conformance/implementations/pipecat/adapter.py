@@ -72,6 +72,7 @@ class PipecatServiceAdapter(PipecatEventsAdapter):
     #: The application hands pipecat settings, context messages and frames; the service builds the
     #: events (llm.py:497-1501), which the wire family judges.
     builds_events = False
+    refusal_ends_receive = f"parse_server_event re-raises the validation error ({EVENTS}:1160-1161), before the dispatch drops a type it does not handle, and _receive_task_handler has no try around it ({LLM}:919-920)"
     scope = Scope(
         consumes=HANDLED,
         sends=frozenset({
