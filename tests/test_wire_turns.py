@@ -92,6 +92,16 @@ def test_a_configuration_outside_the_clients_scope_is_not_implemented_at_info() 
     assert (voice.passed, voice.level) == (None, "INFO") and "cannot send session.voice" in voice.message
 
 
+def test_refusing_to_leave_responses_to_the_client_is_outside_a_scope_that_says_so() -> None:
+    """strands raises on turn detection with create_response or interrupt_response false: a setting
+    it says it cannot send is not-implemented at INFO, not a client that cannot connect."""
+    refuses = Scope(sends=frozenset({"text-input", "audio-input", "session.turn-detection"}), why={"session.turn-detection-responses": "raises ValueError (model.py:9)"})
+    ran = evaluate(CHECKS["wire/config-server-vad/carries-configuration"], Driver(_Client(_SpeaksOnly(), refuses)))
+    assert (ran.passed, ran.level) == (None, "INFO") and "cannot send session.turn-detection-responses" in ran.message
+    assert refuses.unsendable(["session.turn-detection-responses"]) == ["session.turn-detection-responses"]
+    assert Scope(sends=frozenset({"session.turn-detection"})).unsendable(["session.turn-detection-responses"]) == []
+
+
 def test_the_server_speaks_the_implementations_dialect_and_the_dialect_reference_passes() -> None:
     adapter = DialectReferenceAdapter("xai")
     for check_id in (*_ids("session-config"), *_ids("unknown-event-type"), *_ids("function-call")):

@@ -48,6 +48,7 @@ FEATURES: dict[str, str] = {
     "session.output-modalities": "output modalities",
     "session.audio-formats": "input and output audio formats",
     "session.turn-detection": "voice activity detection settings (server_vad, semantic_vad and their members)",
+    "session.turn-detection-responses": "voice activity detection that leaves creating or interrupting responses to the client (create_response or interrupt_response false)",
     "session.turn-detection-off": "voice activity detection off (turn_detection: null)",
     "session.idle-timeout": "the turn detection idle timeout (idle_timeout_ms)",
     "session.transcription": "input audio transcription settings, or null to turn it off",
@@ -61,6 +62,11 @@ FEATURES: dict[str, str] = {
     "session.include": "include",
     "response.settings": "per-response settings (instructions, modalities, voice, tools, tool_choice, metadata)",
 }
+
+#: Features a client that sends the first has too, unless its scope's ``why`` says it has not (a
+#: finer feature added after scopes were written: every client that sends voice activity detection
+#: settings sends their members, but one refuses some values).
+IMPLIED_BY = {"session.turn-detection-responses": "session.turn-detection"}
 
 _SESSION_MEMBERS = {
     "instructions": "session.instructions",
@@ -124,6 +130,8 @@ def _session_features(session: Any) -> set[str]:
         found.add("session.turn-detection-off" if detection is None else "session.turn-detection")
         if isinstance(detection, dict) and "idle_timeout_ms" in detection:
             found.add("session.idle-timeout")
+        if isinstance(detection, dict) and (detection.get("create_response") is False or detection.get("interrupt_response") is False):
+            found.add("session.turn-detection-responses")
     if "transcription" in audio_input:
         found.add("session.transcription")
     if "noise_reduction" in audio_input:
@@ -235,14 +243,18 @@ class Scope:
         """The features it cannot send; ``a|b`` asks for either (a user's turn typed or spoken)."""
         if self.sends is None:
             return []
-        sends = self.sends
-        return sorted(feature for feature in set(features) if not any(part in sends for part in feature.split("|")))
+        sends, why = self.sends, self.why or {}
+
+        def sent(part: str) -> bool:
+            return part in sends or (part in IMPLIED_BY and IMPLIED_BY[part] in sends and part not in why)
+
+        return sorted(feature for feature in set(features) if not any(sent(part) for part in feature.split("|")))
 
     def to_json(self) -> dict[str, Any]:
         return {
             "consumes": None if self.consumes is None else sorted(self.consumes),
             "sends": None if self.sends is None else sorted(self.sends),
-            "cannot_send": None if self.sends is None else sorted(set(FEATURES) - self.sends),
+            "cannot_send": None if self.sends is None else self.unsendable(FEATURES),
             "why": dict(self.why or {}),
         }
 

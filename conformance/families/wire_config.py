@@ -85,6 +85,8 @@ def settings_features(settings: Settings) -> frozenset[str]:
         found.add("session.turn-detection-off")
     elif isinstance(settings.turn_detection, Mapping):
         found.add("session.turn-detection")
+        if settings.turn_detection.get("create_response") is False or settings.turn_detection.get("interrupt_response") is False:
+            found.add("session.turn-detection-responses")
     if settings.tools:
         found.add("function-calls")
     if settings.transcription is not None:

@@ -116,6 +116,7 @@ class StrandsAdapter(Adapter):
         }),
         why={
             "session.turn-detection-off": f"_build_session_config raises ValueError when turn_detection is null, or create_response or interrupt_response false ({REALTIME}:384-392)",
+            "session.turn-detection-responses": f"_build_session_config raises ValueError when create_response or interrupt_response is false ({REALTIME}:384-392): its loop relies on the server creating and interrupting responses",
             "cancel": f"send() takes a BidiMessage or an AudioDelta only ({REALTIME}:805-827); no response.cancel anywhere in the model",
             "truncation": f"no conversation.item.truncate anywhere in the model (its client events: {REALTIME}:359, :475, :511, :520, :855, :884, :905)",
             "item-retrieve": f"no conversation.item.retrieve anywhere in the model (its client events: {REALTIME}:359, :475, :511, :520, :855, :884, :905)",
