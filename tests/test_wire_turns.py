@@ -176,6 +176,10 @@ def _round_trip(make: type[ReferenceClient]) -> str | None:
 
 def test_the_model_calls_a_function_by_the_name_the_client_declared_it_under() -> None:
     assert _round_trip(_DeclaresUnderAPlugin) is None
+    adapter = _Client(_SpeaksOnly(_DeclaresUnderAPlugin))
+    adapter._wire.missing = {}
+    configured = evaluate(CHECKS["wire/config-tools/carries-configuration"], Driver(adapter))
+    assert configured.passed is True, configured.message
 
 
 def test_a_tool_result_wrapped_by_the_framework_is_the_output_and_a_changed_one_is_not() -> None:

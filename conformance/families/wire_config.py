@@ -32,7 +32,7 @@ from ..live.wire_runner import ScenarioRun
 from ..protocol import dialects
 from ..verdict import judge
 from .wire_base import TEXT, CheckSpec, Play, WireScenario, client, shown
-from .wire_events import LOOKUP_ORDER, Events, merge, replies
+from .wire_events import LOOKUP_ORDER, Events, declared_tool, merge, replies
 
 CONFIGURED = Settings(instructions="You are the conformance suite's test assistant.", turn_detection="off", tools=(LOOKUP_ORDER,))
 
@@ -181,7 +181,7 @@ def _setting(effective: dict[str, Any], where: str, wanted: Any) -> list[str]:
 
 
 def _tool(effective: dict[str, Any], tool: Tool) -> list[str]:
-    sent = next((t for t in effective.get("tools") or [] if isinstance(t, dict) and t.get("name") == tool.name), None)
+    sent = declared_tool(effective.get("tools"), tool.name)
     if sent is None:
         return [f"$.session.tools: expected the function {tool.name!r}, got {shown(effective.get('tools', MISSING))}"]
     problems = []

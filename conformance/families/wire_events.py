@@ -176,13 +176,19 @@ def declared_name(received: Sequence[Frame], name: str) -> str:
         tools = session.get("tools") if isinstance(session, dict) else None
         if not isinstance(tools, list):
             continue
-        names = [tool.get("name") for tool in tools if isinstance(tool, dict) and isinstance(tool.get("name"), str)]
-        if name in names:
-            return name
-        containing = [declared for declared in names if name in declared]
-        if len(containing) == 1:
-            return containing[0]
+        found = declared_tool(tools, name)
+        if found is not None:
+            return str(found["name"])
     return name
+
+
+def declared_tool(tools: Any, name: str) -> dict[str, Any] | None:
+    """The tool of ``tools`` (a session's) declared for the application's function ``name``: named
+    so, or the one whose name contains it (Semantic Kernel's ``plugin-function``)."""
+    named = [tool for tool in tools or () if isinstance(tool, dict) and isinstance(tool.get("name"), str)] if isinstance(tools, list) else []
+    exact = [tool for tool in named if tool["name"] == name]
+    containing = [tool for tool in named if name in tool["name"]]
+    return exact[0] if exact else containing[0] if len(containing) == 1 else None
 
 
 def _calling(event: dict[str, Any], name: str) -> Any:
