@@ -264,3 +264,15 @@ def test_refusing_an_unused_type_is_info_unless_the_refusal_ends_the_receive_loo
     fatal = evaluate(check, Driver(DiesOnRefusal()))
     assert (fatal.passed, fatal.level, fatal.not_used) == (False, "MUST", False)
     assert "refusing it ends its receive loop (its parser re-raises" in fatal.message
+
+
+def test_the_echo_of_transcription_members_a_client_cannot_set_does_not_apply_to_it() -> None:
+    from conformance.adapters.scope import features_of, produced_by
+
+    echo = {"type": "session.created", "session": {"type": "realtime", "audio": {"input": {"transcription": {"model": "m", "languages": ["en"]}}}}}
+    assert "session.transcription-extras" in produced_by(echo)
+    assert "session.transcription-extras" not in produced_by({"type": "session.created", "session": {"audio": {"input": {"transcription": {"model": "m", "language": "en"}}}}})
+    assert "session.transcription-extras" in features_of({"type": "session.update", "session": echo["session"]})
+    basic = Scope(sends=frozenset({"session.transcription"}), why={"session.transcription-extras": "__init__ raises TypeError (events.py:9)"})
+    assert basic.unsendable(produced_by(echo)) == ["session.transcription-extras"]
+    assert Scope(sends=frozenset({"session.transcription"})).unsendable(produced_by(echo)) == []

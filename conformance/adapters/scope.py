@@ -52,6 +52,7 @@ FEATURES: dict[str, str] = {
     "session.turn-detection-off": "voice activity detection off (turn_detection: null)",
     "session.idle-timeout": "the turn detection idle timeout (idle_timeout_ms)",
     "session.transcription": "input audio transcription settings, or null to turn it off",
+    "session.transcription-extras": "input transcription members beyond model, language and prompt (languages, keywords, delay)",
     "session.noise-reduction": "input noise reduction settings, or null to turn it off",
     "session.tool-choice": "tool_choice as auto, none or required",
     "session.forced-tool-choice": "a tool_choice object that forces one function or MCP tool",
@@ -66,7 +67,17 @@ FEATURES: dict[str, str] = {
 #: Features a client that sends the first has too, unless its scope's ``why`` says it has not (a
 #: finer feature added after scopes were written: every client that sends voice activity detection
 #: settings sends their members, but one refuses some values).
-IMPLIED_BY = {"session.turn-detection-responses": "session.turn-detection"}
+IMPLIED_BY = {"session.turn-detection-responses": "session.turn-detection", "session.transcription-extras": "session.transcription"}
+#: The input transcription members every transcription setting has; any other is an extra.
+_BASIC_TRANSCRIPTION = frozenset({"model", "language", "prompt"})
+
+
+def _transcription_extras(session: Any) -> bool:
+    """Whether a session (sent or echoed) sets input transcription members beyond the basic ones."""
+    audio = session.get("audio") if isinstance(session, dict) else None
+    audio_input = audio.get("input") if isinstance(audio, dict) else None
+    transcription = audio_input.get("transcription") if isinstance(audio_input, dict) else None
+    return isinstance(transcription, dict) and bool(set(transcription) - _BASIC_TRANSCRIPTION)
 
 _SESSION_MEMBERS = {
     "instructions": "session.instructions",
@@ -134,6 +145,8 @@ def _session_features(session: Any) -> set[str]:
             found.add("session.turn-detection-responses")
     if "transcription" in audio_input:
         found.add("session.transcription")
+        if _transcription_extras(session):
+            found.add("session.transcription-extras")
     if "noise_reduction" in audio_input:
         found.add("session.noise-reduction")
     if "voice" in audio_output:
@@ -214,6 +227,8 @@ def produced_by(event: Any) -> frozenset[str]:
                 found.add("transcription-sessions")
             if key == "session" and isinstance(value.get("tool_choice"), dict):
                 found.add("session.forced-tool-choice")  # the echo of a tool_choice object the client set
+            if key == "session" and _transcription_extras(value):
+                found.add("session.transcription-extras")  # the echo of what the client set
     return frozenset(found)
 
 

@@ -91,6 +91,7 @@ class PipecatServiceAdapter(PipecatEventsAdapter):
             "session.idle-timeout": f"TurnDetection has no idle_timeout_ms ({EVENTS}:94-106)",
             "session.truncation": f"SessionProperties has no truncation ({EVENTS}:218-237)",
             "session.forced-tool-choice": f"SessionProperties.tool_choice is Literal['auto', 'none', 'required'] ({EVENTS}:231)",
+            "session.transcription-extras": f"InputAudioTranscription.__init__ takes model, language and prompt only, and raises TypeError on any other member ({EVENTS}:70-91)",
         },
     )
 
