@@ -176,7 +176,13 @@ def _function(tool: Tool) -> Any:
         for name, schema in properties.items()
     ]
     call.__signature__ = inspect.Signature(parameters, return_annotation=str)  # type: ignore[attr-defined]
-    return kernel_function(call, name=tool.name, description=tool.description)
+    function = kernel_function(call, name=tool.name, description=tool.description)
+    # Each parameter's JSON schema as the application declares it: KernelParameterMetadata takes
+    # schema_data as given and infers it from the annotation only when absent
+    # (kernel_parameter_metadata.py:21-34); a nested object has no plain annotation to infer it from.
+    for described in function.__kernel_function_parameters__:
+        described["schema_data"] = dict(properties[described["name"]])
+    return function
 
 
 class SemanticKernelWireAdapter(WireAdapter):
