@@ -172,7 +172,9 @@ def _function(tool: Tool) -> Any:
         return tool.output
 
     parameters = [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=_JSON_TYPES.get(str(schema.get("type")), str), **({} if name in required else {"default": None}))
+        # an optional parameter as an application writes it, `T | None = None`: SK takes a default of
+        # None alone for required (kernel_function_decorator.py:123-144, Optional at :161-168)
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, **({"annotation": _JSON_TYPES.get(str(schema.get("type")), str)} if name in required else {"annotation": _JSON_TYPES.get(str(schema.get("type")), str) | None, "default": None}))
         for name, schema in properties.items()
     ]
     call.__signature__ = inspect.Signature(parameters, return_annotation=str)  # type: ignore[attr-defined]
