@@ -20,6 +20,11 @@ from conformance.implementations.reference.adapter import ReferenceAdapter
 from conformance.protocol import dialects
 from conformance.verdict import judge
 
+def _built(step) -> object:
+    """A step's event as the server sends it to a client that declared nothing yet."""
+    return step.send([]) if callable(step.send) else step.send
+
+
 ODD_VERDICTS = {
     "unknown-event-type": "unknown-type",
     "new-field": "valid",
@@ -48,7 +53,7 @@ def test_every_scripted_frame_is_valid_ga_but_the_odd_one(scenario, play) -> Non
     for step in script.steps:
         if not step.sends:
             continue
-        verdict = judge(step.text if step.text is not None else json.dumps(step.send), "server")
+        verdict = judge(step.text if step.text is not None else json.dumps(_built(step)), "server")
         if step.label == "the odd frame":
             assert verdict.verdict == ODD_VERDICTS[scenario.id], step
             if scenario.id == "new-field":
@@ -65,7 +70,7 @@ def test_a_dialect_server_sends_each_scripted_event_valid_in_its_dialect_but_the
         for step in scenario.script(play).steps:
             if not step.sends or step.label == "the odd frame" or step.text is not None:
                 continue
-            sent = profile.from_ga(step.send, "server")
+            sent = profile.from_ga(_built(step), "server")
             if sent is None:
                 continue  # the dialect has no such event: the server leaves it out
             verdict = judge(json.dumps(sent), "server", dialect)
