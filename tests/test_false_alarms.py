@@ -276,3 +276,46 @@ def test_the_echo_of_transcription_members_a_client_cannot_set_does_not_apply_to
     basic = Scope(sends=frozenset({"session.transcription"}), why={"session.transcription-extras": "__init__ raises TypeError (events.py:9)"})
     assert basic.unsendable(produced_by(echo)) == ["session.transcription-extras"]
     assert Scope(sends=frozenset({"session.transcription"})).unsendable(produced_by(echo)) == []
+
+
+class DeliversOnlyRaw(ReferenceAdapter):
+    """A client whose typed listeners miss conversation.created: its application gets it raw."""
+
+    name = "delivers-only-raw"
+    conformance_class = "client"
+    typed_listeners = True
+
+    def parse(self, direction: str, text: str) -> Parsed:  # type: ignore[override]
+        event = json.loads(text)
+        if event.get("type") == "conversation.created":
+            return Parsed("accepted", "conversation.created", event, detail="$.conversation.id: Expected string", untyped=True)
+        return super().parse(direction, text)  # type: ignore[arg-type]
+
+    def dump(self, direction: str, obj: Any) -> Any:
+        return obj if isinstance(obj, dict) else super().dump(direction, obj)  # type: ignore[arg-type]
+
+
+class ModelThatLeavesItRaw(DeliversOnlyRaw):
+    name = "model-leaving-it-raw"
+    conformance_class = "model"
+
+
+def test_an_event_a_client_delivers_only_raw_is_an_info_finding_and_a_models_gap_is_must() -> None:
+    parses = CORPUS["corpus/conversation-created/parses"]
+    raw = evaluate(parses, Driver(DeliversOnlyRaw()))
+    assert (raw.passed, raw.level) == (False, "INFO") and raw.cause is not None
+    assert raw.cause.id == "typed-path-misses/conversation.created" and "only raw" in raw.message
+    assert evaluate(CORPUS["corpus/conversation-created/lossless-dump"], Driver(DeliversOnlyRaw())).passed is True
+    model = evaluate(parses, Driver(ModelThatLeavesItRaw()))
+    assert (model.passed, model.level) == (False, "MUST") and model.cause is not None and model.cause.id == "unmodelled-type/conversation.created"
+
+
+class RawIsItsPath(DeliversOnlyRaw):
+    """LiveKit's and the Agents SDK's application gets every event raw: no typed path to miss."""
+
+    name = "raw-is-its-path"
+    typed_listeners = False
+
+
+def test_raw_delivery_is_no_finding_where_raw_is_the_applications_one_path() -> None:
+    assert evaluate(CORPUS["corpus/conversation-created/parses"], Driver(RawIsItsPath())).passed is True

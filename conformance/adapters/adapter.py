@@ -133,6 +133,10 @@ class Adapter:
     #: and line (empty: a refused event is dropped and the loop goes on). A valid event of a type it
     #: does not use is then no "not used" INFO when refused: refusing it ends the session, a MUST.
     refusal_ends_receive: ClassVar[str] = ""
+    #: For a client whose application has typed listeners beside a raw one (the JS Agents SDK's
+    #: ``on(type)`` beside ``'*'``): an event it delivers only raw then misses them, an INFO finding.
+    #: False where raw delivery is the application's one path (LiveKit's, the Agents SDK's).
+    typed_listeners: ClassVar[bool] = False
 
     @property
     def version(self) -> str:

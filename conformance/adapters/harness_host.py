@@ -149,6 +149,7 @@ def describe_adapter(adapter: Adapter, wire: WireAdapter | None = None) -> Imple
         application_paths={kind: list(paths) for kind, paths in adapter.application_paths.items()},
         builds_events=adapter.builds_events,
         refusal_ends_receive=adapter.refusal_ends_receive,
+        typed_listeners=adapter.typed_listeners,
     )
 
 

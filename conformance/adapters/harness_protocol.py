@@ -242,6 +242,10 @@ class Implementation(_Message):
         default=True,
         description="whether its application builds protocol events and sends them through it (an SDK connection); false for a service that builds them itself, judged on the wire",
     )
+    typed_listeners: bool = Field(
+        default=False,
+        description="for a client whose application has typed listeners beside a raw one: an event it delivers only raw (untyped) misses them, an INFO finding",
+    )
     refusal_ends_receive: str = Field(
         default="",
         description="for a client whose receive loop ends when its parser refuses an event: why, with the file and line (empty: a refused event is dropped and the loop goes on)",

@@ -253,6 +253,7 @@ class StdioAdapter(Adapter):
         self.application_paths = {kind: tuple(paths) for kind, paths in info.application_paths.items()}  # type: ignore[misc]
         self.builds_events = info.builds_events  # type: ignore[misc]
         self.refusal_ends_receive = info.refusal_ends_receive  # type: ignore[misc]
+        self.typed_listeners = info.typed_listeners  # type: ignore[misc]
         #: The wire part, when the harness has one: each session a process of the same command.
         self._wire = (
             HarnessWireAdapter(self.command, info, name=self.name, cwd=self._cwd, env=self._env, timeout=timeout, start_timeout=start_timeout)

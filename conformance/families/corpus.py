@@ -108,7 +108,7 @@ def _well_formed(error: corpus.LoadError) -> Check:
 
 
 def _parses(driver: Driver, fixture: corpus.Fixture, text: str) -> Result:
-    return parse_as_itself(driver, fixture.direction, text, fixture.payload["type"])[1]
+    return parse_as_itself(driver, fixture.direction, text, fixture.payload["type"], typed=True)[1]
 
 
 def _lossless(driver: Driver, fixture: corpus.Fixture, text: str, reference: Verdict) -> Result:

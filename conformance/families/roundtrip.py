@@ -29,8 +29,10 @@ from ..jsonpath import MISSING, child, lookup, only, steps, without
 SHOWN = 3
 
 
-def parse_as_itself(driver: Driver, direction: Direction, text: str, event_type: str) -> tuple[Any, Result]:
-    """Parse ``text``; pass only if the implementation accepted it as ``event_type``."""
+def parse_as_itself(driver: Driver, direction: Direction, text: str, event_type: str, *, typed: bool = False) -> tuple[Any, Result]:
+    """Parse ``text``; pass only if the implementation accepted it as ``event_type``. ``typed``: a
+    client that hands the event to its application only raw (its typed listeners never get it) is
+    an INFO finding, not a pass: nothing is lost, but code on the typed path never hears of it."""
     parsed = driver.parse(direction, text)
     if parsed.outcome == "ignored":
         return None, fail(f"ignored the {event_type} event (no model for it?)", unmodelled(event_type))
@@ -40,6 +42,14 @@ def parse_as_itself(driver: Driver, direction: Direction, text: str, event_type:
         return None, fail(f"parsed the {event_type} event as {parsed.event_type!r}", mistypes(event_type))
     if parsed.untyped and _models(driver):
         return None, fail(f"delivered the {event_type} event raw and untyped: it has no model for it", unmodelled(event_type))
+    if parsed.untyped and typed and driver.adapter.typed_listeners:
+        why = f" ({parsed.detail})" if parsed.detail else ""
+        return parsed.obj, Result(
+            False,
+            f"the {event_type} event reaches the application only raw, never its typed listeners{why}",
+            Cause(f"typed-path-misses/{event_type}", f"valid {event_type} events reach the application only raw: code on its typed path never hears of them"),
+            level="INFO",
+        )
     return parsed.obj, PASS
 
 

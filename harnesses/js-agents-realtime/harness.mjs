@@ -153,6 +153,9 @@ serve({
   // is an object with a string type (openaiRealtimeBase.mjs:112), and sendEvent sends any client
   // event unchanged (openaiRealtimeWebsocket.mjs:616).
   class: 'client',
+  // Beside '*', the transport emits each event that passes its schemas under its own type
+  // (openaiRealtimeBase.mjs:116-131): an event delivered only raw misses those listeners.
+  typedListeners: true,
 
   parse(direction, text) {
     return direction === 'server' ? parseServer(text) : parseClient(text);

@@ -78,6 +78,7 @@ export function describe(implementation, version = PROTOCOL_VERSION) {
     ...(implementation.applicationPaths ? { application_paths: implementation.applicationPaths } : {}),
     ...(implementation.buildsEvents === false ? { builds_events: false } : {}),
     ...(implementation.refusalEndsReceive ? { refusal_ends_receive: implementation.refusalEndsReceive } : {}),
+    ...(implementation.typedListeners ? { typed_listeners: true } : {}),
   };
 }
 
