@@ -96,6 +96,15 @@ class SwallowsErrors(ReferenceClient):
         pass
 
 
+class WarnsOnlyWhenClosing(SwallowsErrors):
+    """Says nothing of a frame that is not JSON; its close logs a warning of its own (LiveKit's
+    JS plugin: "In-progress generation discarded due to Session closed")."""
+
+    async def close(self) -> None:
+        self.saw("log", level="WARNING", message="in-progress generation discarded: session closed")
+        await super().close()
+
+
 class DropsEventsWithNewFields(ReferenceClient):
     """A strict model (``extra="forbid"``): an event with a member it does not know is dropped."""
 
@@ -395,6 +404,7 @@ BROKEN_CLIENTS: tuple[BrokenClient, ...] = (
     BrokenClient("dies-on-unknown-type", "its receive loop raises on an event type it does not know and ends", _tolerance("unknown-event-type") + _tolerance("beta-event-name"), DiesOnUnknownType),
     BrokenClient("dies-on-invalid-event", "its receive loop raises on an event that fails validation and ends", _tolerance("missing-required-field"), DiesOnInvalidEvent),
     BrokenClient("throws-uncaught-on-not-json", "throws where nothing catches it on a frame that is not JSON; the next events still arrive", _tolerance("not-json-frame"), ThrowsUncaughtOnNotJSON),
+    BrokenClient("warns-only-when-closing", "says nothing of a frame that is not JSON, and logs a warning of its own when the application closes it", ("wire/not-json-frame/error-surfaced",), WarnsOnlyWhenClosing),
     BrokenClient("hangs-on-not-json", "its receive loop waits forever on a frame that is not JSON", _tolerance("not-json-frame"), HangsOnNotJSON),
     BrokenClient("ends-session-on-error", "closes the session on any error event, recoverable or not", ("wire/recoverable-error/stays-alive",), EndsSessionOnError),
     BrokenClient(

@@ -304,10 +304,11 @@ def error_surfaced(scenario: WireScenario, run: ScenarioRun) -> Result:
     if odd is None:
         return fail("the scripted server could not send the odd frame (the client had gone)")
     since = absolute(run, odd)
-    told = [s for s in run.seen if s.kind == "error" and s.t >= since and not s.detail.get("raised")]
+    until = run.closing if run.closing is not None else float("inf")  # a log of the close is about the close
+    told = [s for s in run.seen if s.kind == "error" and since <= s.t < until and not s.detail.get("raised")]
     if told:
         return PASS
-    logged = [s for s in run.seen if s.kind == "log" and s.t >= since]
+    logged = [s for s in run.seen if s.kind == "log" and since <= s.t < until]
     if logged:
         return Result(True, f"logged only ({logged[0].detail.get('level')}: {str(logged[0].detail.get('message'))[:120]})")
     return fail(f"{describe_odd(scenario, odd)} ({where(odd)}) left no trace: no error reached the application and nothing was logged at warning level or above",

@@ -49,6 +49,9 @@ class ScenarioRun:
     failure: str | None = None
     #: What the library said about the session just before the application closed it.
     alive_before_close: bool | None = None
+    #: When the application began closing the session (``time.monotonic()``): what the library
+    #: says from then on is about the close, not about what the server sent.
+    closing: float | None = None
     #: Tasks (or a driver process) the client left running after it closed.
     leftovers: list[str] = field(default_factory=list)
     #: Things the application tried that did not go as planned (an action that raised, a wait that timed out).
@@ -124,6 +127,7 @@ async def _drive(adapter: WireAdapter, server: ScriptedServer, settings: Setting
     if run.alive_before_close is None:
         with contextlib.suppress(Exception):
             run.alive_before_close = client.alive()
+    run.closing = time.monotonic()
     try:
         await asyncio.wait_for(client.close(), CLOSE_TIMEOUT)
     except Exception as error:  # noqa: BLE001
