@@ -140,6 +140,8 @@ def test_the_gateway_is_waited_for_then_killed_and_reaped(tmp_path: Path, monkey
 
 
 def test_a_gateway_listening_beyond_loopback_is_refused_and_reaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The stand-in only *reports* the wildcard address, as a gateway without the loopback preload
+    # would; it listens on 127.0.0.1 like every server a test starts (_FAKE).
     fake(monkeypatch, tmp_path, reported="0.0.0.0")
     proxy = Portkey(1, tmp_path, ready_timeout=30)
     with pytest.raises(RuntimeError, match=r"listens on '0\.0\.0\.0', not only on 127\.0\.0\.1; refusing to use it"):

@@ -64,7 +64,7 @@ from ..sessions.transcript import open_transcript
 from ..verdict import judge_value
 from . import wire_config, wire_connections, wire_dialect, wire_refused, wire_turns
 from .roundtrip import invalid_sent_cause
-from .wire_turns import function_round_trip
+from .wire_turns import function_round_trip, two_turns
 from .wire_base import (
     TEXT,
     CheckSpec,
@@ -103,25 +103,7 @@ FAMILY = "wire"
 CONFIGURED = wire_config.CONFIGURED
 
 
-# --- the tolerance scenarios ---------------------------------------------------------------------
-
-
-def two_turns(odd: Callable[[Events, Play], Odd | None], status: str = "completed") -> Callable[..., Script]:
-    """Two spoken responses; the first carries the odd frame (if any) and ends with ``status``."""
-
-    def build(play: Play = TEXT) -> Script:
-        e = Events()
-        return Script(
-            steps=(
-                Step(send=e.session_created(), label="session.created"),
-                *spoken_response(e, "resp_w1", "item_w1", FIRST_SAID, chunks=3, odd=odd(e, play), status=status, asked=asked(e, play, 1)),
-                *spoken_response(e, "resp_w2", "item_w2", SECOND_SAID, chunks=2, asked=asked(e, play, 2)),
-            ),
-            replies=replies(e),
-            wait_timeout=3,
-        )
-
-    return build
+# --- the tolerance scenarios (two_turns: conformance.families.wire_turns) ---------------------------
 
 
 def _delta(e: Events, **members: Any) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..adapters.wire import AppStep, Settings, seen_audio_bytes, seen_transcript
@@ -32,7 +32,7 @@ from ..jsonpath import MISSING
 from ..live.scripted_server import Script, Step
 from ..live.wire_runner import ScenarioRun
 from .wire_base import TEXT, CheckSpec, Play, WireScenario, absolute, asked, client, sent_labelled, server, shown, turn_frames, where
-from .wire_events import LOOKUP_ORDER, Events, function_call_response, replies, spoken_response
+from .wire_events import LOOKUP_ORDER, Events, Odd, function_call_response, replies, spoken_response
 from .wire_texts import FIRST_ASK, FIRST_SAID, MARK_FIRST, MARK_SECOND, SECOND_ASK, SECOND_SAID, TWO_TURNS
 
 #: The function the model calls in ``unknown-function``: the application offers only ``lookup_order``.
@@ -188,17 +188,25 @@ def answers_or_ignores(scenario: WireScenario, run: ScenarioRun) -> Result:
 # --- a response that fails ------------------------------------------------------------------------------------
 
 
-def _failed_response(play: Play = TEXT) -> Script:
-    e = Events()
-    return Script(
-        steps=(
-            Step(send=e.session_created(), label="session.created"),
-            *spoken_response(e, "resp_w1", "item_w1", FIRST_SAID, chunks=3, status="failed", asked=asked(e, play, 1)),
-            *spoken_response(e, "resp_w2", "item_w2", SECOND_SAID, chunks=2, asked=asked(e, play, 2)),
-        ),
-        replies=replies(e),
-        wait_timeout=3,
-    )
+def two_turns(odd: Callable[[Events, Play], Odd | None], status: str = "completed") -> Callable[..., Script]:
+    """Two spoken responses; the first carries the odd frame (if any) and ends with ``status``."""
+
+    def build(play: Play = TEXT) -> Script:
+        e = Events()
+        return Script(
+            steps=(
+                Step(send=e.session_created(), label="session.created"),
+                *spoken_response(e, "resp_w1", "item_w1", FIRST_SAID, chunks=3, odd=odd(e, play), status=status, asked=asked(e, play, 1)),
+                *spoken_response(e, "resp_w2", "item_w2", SECOND_SAID, chunks=2, asked=asked(e, play, 2)),
+            ),
+            replies=replies(e),
+            wait_timeout=3,
+        )
+
+    return build
+
+
+_failed_response = two_turns(lambda e, play: None, status="failed")
 
 
 def partial_output_reaches_app(scenario: WireScenario, run: ScenarioRun) -> Result:

@@ -12,14 +12,13 @@ the clients leave running after closing is reported and cancelled, as in
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import threading
 import time
 from dataclasses import dataclass, field
 
 from ..adapters.wire import Settings, WireAdapter, WireClient
 from .scripted_server import PlayedSession, Script, ScriptedServer
-from .wire_runner import CLOSE_TIMEOUT, CONNECT_TIMEOUT, settle
+from .wire_runner import CLOSE_TIMEOUT, CONNECT_TIMEOUT, first_line, in_fresh_loop, settle
 
 
 @dataclass
@@ -54,17 +53,7 @@ def run_connections(
 
 
 def _thread(adapter: WireAdapter, server: ScriptedServer, settings: Settings, count: int, concurrency: int, batch_bound: float, run: RepeatedRun) -> None:
-    loop = asyncio.new_event_loop()
-    try:
-        loop.run_until_complete(_drive(adapter, server, settings, count, concurrency, batch_bound, run))
-    except BaseException as error:  # noqa: BLE001 - reported as a failure of the run
-        run.failures.append(f"the clients' event loop failed: {type(error).__name__}: {error}")
-    finally:
-        with contextlib.suppress(Exception):
-            loop.run_until_complete(asyncio.wait_for(loop.shutdown_asyncgens(), 2))
-        with contextlib.suppress(Exception):
-            loop.run_until_complete(asyncio.wait_for(loop.shutdown_default_executor(), 2))
-        loop.close()
+    in_fresh_loop(_drive(adapter, server, settings, count, concurrency, batch_bound, run), lambda why: run.failures.append(f"the clients' {why}"))
 
 
 async def _drive(adapter: WireAdapter, server: ScriptedServer, settings: Settings, count: int, concurrency: int, batch_bound: float, run: RepeatedRun) -> None:
@@ -77,11 +66,11 @@ async def _drive(adapter: WireAdapter, server: ScriptedServer, settings: Setting
             try:
                 clients.append(adapter.client())
             except Exception as error:  # noqa: BLE001
-                run.failures.append(f"a client could not be created: {type(error).__name__}: {_line(error)}")
+                run.failures.append(f"a client could not be created: {type(error).__name__}: {first_line(error)}")
         results = await asyncio.gather(*(asyncio.wait_for(client.connect(server.url, settings), CONNECT_TIMEOUT) for client in clients), return_exceptions=True)
         for result in results:
             if isinstance(result, BaseException):
-                run.failures.append(f"a client could not connect: {type(result).__name__}: {_line(result)}")
+                run.failures.append(f"a client could not connect: {type(result).__name__}: {first_line(result)}")
         done += size
         limit = time.monotonic() + batch_bound
         while time.monotonic() < limit and not (len(server.sessions) >= done and all(session.done.is_set() for session in server.sessions)):
@@ -93,8 +82,3 @@ async def _drive(adapter: WireAdapter, server: ScriptedServer, settings: Setting
         task.cancel()
     if left:
         await asyncio.wait(left, timeout=2)
-
-
-def _line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0][:300] if text else "(no message)"

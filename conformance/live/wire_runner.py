@@ -12,7 +12,7 @@ import contextlib
 import math
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,11 +92,20 @@ def run_scenario(adapter: WireAdapter, script: Script, settings: Settings, app: 
 
 
 def _client_thread(adapter: WireAdapter, server: ScriptedServer, settings: Settings, app: Sequence[AppStep], bound: float, run: ScenarioRun) -> None:
+    def failed(why: str) -> None:
+        run.failure = run.failure or f"the client's {why}"
+
+    in_fresh_loop(_drive(adapter, server, settings, app, bound, run), failed)
+
+
+def in_fresh_loop(main: Coroutine[Any, Any, None], failed: Callable[[str], None]) -> None:
+    """Run ``main`` on an event loop of this thread's own, and close that loop whatever happens:
+    a failure of the loop itself goes to ``failed`` ("event loop failed: ..."), never up."""
     loop = asyncio.new_event_loop()
     try:
-        loop.run_until_complete(_drive(adapter, server, settings, app, bound, run))
-    except BaseException as error:  # noqa: BLE001 - reported as the scenario's failure
-        run.failure = run.failure or f"the client's event loop failed: {type(error).__name__}: {error}"
+        loop.run_until_complete(main)
+    except BaseException as error:  # noqa: BLE001 - reported as the run's failure
+        failed(f"event loop failed: {type(error).__name__}: {error}")
     finally:
         with contextlib.suppress(Exception):
             loop.run_until_complete(asyncio.wait_for(loop.shutdown_asyncgens(), 2))
@@ -110,7 +119,7 @@ async def _drive(adapter: WireAdapter, server: ScriptedServer, settings: Setting
     try:
         client = adapter.client()
     except Exception as error:  # noqa: BLE001
-        run.failure = f"the client could not be created: {type(error).__name__}: {_line(error)}"
+        run.failure = f"the client could not be created: {type(error).__name__}: {first_line(error)}"
         return
     run.seen = client.seen
     deadline = time.monotonic() + bound
@@ -123,7 +132,7 @@ async def _drive(adapter: WireAdapter, server: ScriptedServer, settings: Setting
     except ClientCrashed as crash:
         run.failure = f"the client crashed: {crash}"
     except Exception as error:  # noqa: BLE001 - a crash of the client fails its scenario
-        run.failure = run.failure or f"the client crashed: {type(error).__name__}: {_line(error)}"
+        run.failure = run.failure or f"the client crashed: {type(error).__name__}: {first_line(error)}"
     if run.alive_before_close is None:
         with contextlib.suppress(Exception):
             run.alive_before_close = client.alive()
@@ -131,7 +140,7 @@ async def _drive(adapter: WireAdapter, server: ScriptedServer, settings: Setting
     try:
         await asyncio.wait_for(client.close(), CLOSE_TIMEOUT)
     except Exception as error:  # noqa: BLE001
-        run.app_notes.append(f"closing the session failed: {type(error).__name__}: {_line(error)}")
+        run.app_notes.append(f"closing the session failed: {type(error).__name__}: {first_line(error)}")
     left = await settle(me)
     run.leftovers.extend(_describe(task) for task in left)
     for task in left:
@@ -163,7 +172,7 @@ async def _play(client: WireClient, server: ScriptedServer, settings: Settings, 
     except ClientCrashed as crash:
         raise _NeverConnected(f"the client crashed while connecting: {crash}") from crash
     except Exception as error:  # noqa: BLE001
-        raise _NeverConnected(f"the client could not connect: {type(error).__name__}: {_line(error)}") from error
+        raise _NeverConnected(f"the client could not connect: {type(error).__name__}: {first_line(error)}") from error
     session = await _first_session(server, deadline)
     if session is None:
         raise _NeverConnected("the client said it connected, but no connection reached the server")
@@ -195,8 +204,8 @@ async def _play(client: WireClient, server: ScriptedServer, settings: Settings, 
             except ClientCrashed:
                 raise
             except Exception as error:  # noqa: BLE001 - the application sees the library raise, and goes on
-                client.saw("error", message=f"{step.action} raised {type(error).__name__}: {_line(error)}", raised=True)
-                run.app_notes.append(f"{step.action} raised {type(error).__name__}: {_line(error)}")
+                client.saw("error", message=f"{step.action} raised {type(error).__name__}: {first_line(error)}", raised=True)
+                run.app_notes.append(f"{step.action} raised {type(error).__name__}: {first_line(error)}")
     while not session.done.is_set() and time.monotonic() < deadline and not watch.gone():
         await asyncio.sleep(0.02)
     run.alive_before_close = client.alive()
@@ -247,6 +256,6 @@ def _describe(task: asyncio.Task[Any]) -> str:
     return f"task {task.get_name()} ({name})"
 
 
-def _line(error: BaseException) -> str:
+def first_line(error: BaseException) -> str:
     text = str(error).strip()
     return text.splitlines()[0][:300] if text else "(no message)"

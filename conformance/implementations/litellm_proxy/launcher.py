@@ -8,7 +8,6 @@ import contextlib
 import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -16,6 +15,8 @@ import time
 import urllib.request
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+from ...adapters.process_group import log_tail, stop_group
 
 #: The pinned LiteLLM release (driving-real-implementations.md; requirements.txt beside this file).
 PINNED = "1.110.2"
@@ -104,27 +105,13 @@ class LiteLLM:
         raise TimeoutError(f"LiteLLM did not answer within {self.ready_timeout:g} s:\n{self.log_tail()}")
 
     def log_tail(self, lines: int = 30) -> str:
-        try:
-            text = self.log.read_text(errors="replace")
-        except OSError:
-            return "(no log)"
-        return "\n".join(text.splitlines()[-lines:]).replace(self.master_key, "REDACTED")
+        return log_tail(self.log, self.master_key, lines)
 
     def stop(self) -> None:
         """SIGTERM the process group, then SIGKILL after a bound; always reaps."""
         process, self.process = self.process, None
-        if process is None:
-            return
-        for signum, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 10)):
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signum)
-            try:
-                process.wait(wait)
-                break
-            except subprocess.TimeoutExpired:
-                continue
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)  # whatever of the group is left
+        if process is not None:
+            stop_group(process, term_wait=15)
 
     def __enter__(self) -> LiteLLM:
         return self.start()

@@ -22,13 +22,13 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
 from ...adapters.adapter import AdapterLoadError
+from ...adapters.process_group import log_tail, stop_group
 from ...adapters.stdio import harness_directory
 
 #: The pinned gateway release (harnesses/portkey-gateway/package.json and its package-lock.json).
@@ -157,27 +157,13 @@ class Portkey:
         return int(addresses[0]["port"])
 
     def log_tail(self, lines: int = 30) -> str:
-        try:
-            text = self.log.read_text(errors="replace")
-        except OSError:
-            return "(no log)"
-        return "\n".join(text.splitlines()[-lines:]).replace(self.upstream_key, "REDACTED")
+        return log_tail(self.log, self.upstream_key, lines)
 
     def stop(self) -> None:
         """SIGTERM the process group, then SIGKILL after a bound; always reaps."""
         process, self.process = self.process, None
-        if process is None:
-            return
-        for signum, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 10)):
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signum)
-            try:
-                process.wait(wait)
-                break
-            except subprocess.TimeoutExpired:
-                continue
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)  # whatever of the group is left
+        if process is not None:
+            stop_group(process, term_wait=10)
 
     def __enter__(self) -> Portkey:
         return self.start()
